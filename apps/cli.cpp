@@ -1,0 +1,32 @@
+#include "apps/cli.h"
+
+#include <iostream>
+
+#include "experiments/builtin_plugins.h"
+#include "registry/plugin_loader.h"
+
+namespace dflab::cli {
+
+Registry& Context::registry() {
+  if (!registry_) {
+    registry_ = std::make_unique<Registry>(builtin_registry());
+    for (const auto& p : plugin_paths) load_plugin_library(p, *registry_);
+  }
+  return *registry_;
+}
+
+void Context::load_plugins(const std::vector<std::string>& paths) {
+  Registry& reg = registry();
+  for (const auto& p : paths) load_plugin_library(p, reg);
+}
+
+void add_json_flag(CLI::App* cmd, bool& flag) {
+  cmd->add_flag("--json", flag, "Print one JSON document on stdout instead of text");
+}
+
+void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << std::endl; }
+
+void warn(const std::string& message) { std::cerr << "dflab: warning: " << message << std::endl; }
+void error(const std::string& message) { std::cerr << "dflab: error: " << message << std::endl; }
+
+}  // namespace dflab::cli

@@ -1,0 +1,46 @@
+// dflab — audio-visual deepfake detection toolkit. Subcommands are added by apps/cmd_*.cpp.
+#include <iostream>
+
+#include "apps/cli.h"
+#include "registry/diagnostics.h"
+#include "registry/plugin_loader.h"
+
+#ifndef DFLAB_VERSION
+#define DFLAB_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace dflab;
+  CLI::App app{"dflab " DFLAB_VERSION " — audio-visual deepfake detection experiments", "dflab"};
+  app.set_version_flag("--version", DFLAB_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();   // --plugin may also come after the subcommand
+  cli::Context ctx;
+  app.add_option("--plugin", ctx.plugin_paths, "Load a runtime plugin library (.so); repeatable")
+      ->check(CLI::ExistingFile);
+
+  cli::add_plugins_command(app, ctx);
+  cli::add_info_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {   // --help, --version
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return cli::exit_usage;
+  }
+  try {
+    return ctx.action ? ctx.action() : cli::exit_usage;
+  } catch (const cli::UsageError& e) {
+    cli::error(e.what());
+    return cli::exit_usage;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << std::endl;
+    cli::error(std::to_string(e.diagnostics().size()) + " problem(s) found");
+    return cli::exit_failure;
+  } catch (const std::exception& e) {
+    cli::error(e.what());
+    return cli::exit_failure;
+  }
+}
