@@ -1,0 +1,69 @@
+#pragma once
+// RAII owners for FFmpeg (libav*) handles and one error-string helper, shared by the audio and
+// video decoders and by the prober. Every libav object dflab touches is held by one of these.
+//
+//   FormatContextPtr fmt = open_input("clip.mp4");   // throws MediaError naming the file
+//   PacketPtr pkt = make_packet();
+//   FramePtr frame = make_frame();
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/frame.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
+namespace dflab {
+
+// A media file could not be opened or decoded; what() names the file and libav's reason.
+class MediaError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// libav's text for an AVERROR code.
+std::string av_error_string(int errnum);
+
+struct FormatContextDeleter {
+  void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
+};
+struct CodecContextDeleter {
+  void operator()(AVCodecContext* p) const { avcodec_free_context(&p); }
+};
+struct PacketDeleter {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+struct FrameDeleter {
+  void operator()(AVFrame* p) const { av_frame_free(&p); }
+};
+struct SwrContextDeleter {
+  void operator()(SwrContext* p) const { swr_free(&p); }
+};
+struct SwsContextDeleter {
+  void operator()(SwsContext* p) const { sws_freeContext(p); }
+};
+
+using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
+using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
+using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
+using SwrContextPtr = std::unique_ptr<SwrContext, SwrContextDeleter>;
+using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
+
+PacketPtr make_packet();
+FramePtr make_frame();
+
+// Opens `path` and reads its stream info. Throws MediaError("path: reason") on failure.
+FormatContextPtr open_input(const std::string& path);
+
+// Opens a decoder for stream `stream_index` of `fmt` with `threads` decoder threads (0 = auto).
+// Throws MediaError naming `path` when no decoder exists or it fails to open.
+CodecContextPtr open_decoder(AVFormatContext* fmt, int stream_index, const std::string& path,
+                             int threads = 1);
+
+}  // namespace dflab
