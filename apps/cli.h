@@ -50,7 +50,7 @@ void print_json(const nlohmann::json& doc);
 void warn(const std::string& message);
 void error(const std::string& message);
 
-// One adder per subcommand; main.cpp calls each.
+// One adder per subcommand (apps/cmd_<name>.cpp); main.cpp calls each.
 void add_plugins_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.add_option("--plugin", ctx.plugin_paths, "Load a runtime plugin library (.so); repeatable")
       ->check(CLI::ExistingFile);
 
+  // One line per subcommand (apps/cmd_<name>.cpp).
   cli::add_plugins_command(app, ctx);
   cli::add_info_command(app, ctx);
 
