@@ -53,5 +53,6 @@ void error(const std::string& message);
 // One adder per subcommand (apps/cmd_<name>.cpp); main.cpp calls each.
 void add_plugins_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
+void add_check_command(CLI::App& app, Context& ctx);
 
 }  // namespace dflab::cli

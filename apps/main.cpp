@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   CLI::App app{"dflab " DFLAB_VERSION " — audio-visual deepfake detection experiments", "dflab"};
   app.set_version_flag("--version", DFLAB_VERSION);
   app.require_subcommand(1);
+  app.footer(
+      "Run 'dflab <command> --help' for a command's options. Exit codes: 0 ok, 1 failure, 2 usage error.\n"
+      "Results go to stdout (--json for one JSON document), messages to stderr.");
   app.fallthrough();   // --plugin may also come after the subcommand
   cli::Context ctx;
   app.add_option("--plugin", ctx.plugin_paths, "Load a runtime plugin library (.so); repeatable")
@@ -22,6 +25,7 @@ int main(int argc, char** argv) {
   // One line per subcommand (apps/cmd_<name>.cpp).
   cli::add_plugins_command(app, ctx);
   cli::add_info_command(app, ctx);
+  cli::add_check_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -127,6 +127,10 @@ ParamSpec& ParamSpec::with_unit(std::string u) {
   unit = std::move(u);
   return *this;
 }
+ParamSpec& ParamSpec::as_path(PathRole role) {
+  path = role;
+  return *this;
+}
 
 std::string ParamSpec::range_text() const {
   if (!min && !max) return {};

@@ -21,6 +21,9 @@
 namespace dflab {
 
 enum class ParamType { boolean, integer, real, string, integer_list, real_list, string_list };
+// What a string parameter names on disk. Experiment loading resolves such paths against the TOML
+// file's folder and checks inputs exist before any work starts.
+enum class PathRole { none, input_file, input_dir, output };
 const char* to_string(ParamType type);
 
 using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::int64_t>,
@@ -37,6 +40,7 @@ struct ParamSpec {
   std::optional<double> max;
   std::vector<std::string> choices;          // allowed strings (string / string_list)
   std::string unit;
+  PathRole path = PathRole::none;
 
   static ParamSpec boolean(std::string name, bool def, std::string doc);
   static ParamSpec integer(std::string name, std::int64_t def, std::string doc);
@@ -51,6 +55,7 @@ struct ParamSpec {
   ParamSpec& range(std::optional<double> lo, std::optional<double> hi);
   ParamSpec& one_of(std::vector<std::string> allowed);
   ParamSpec& with_unit(std::string u);
+  ParamSpec& as_path(PathRole role);
 
   // "[16, 65536]", "[0.0, inf]"; empty when unbounded.
   std::string range_text() const;

@@ -106,27 +106,32 @@ bool toml_to_param(const toml::value& v, const ParamSpec& spec, ParamValue& out,
   return why.empty();
 }
 
-Params params_from_toml(const PluginInfo& info, const toml::value& table, Diagnostics& diags,
+Params params_from_toml(const std::string& who, const std::vector<ParamSpec>& specs,
+                        const toml::value& table, Diagnostics& diags,
                         const std::vector<std::string>& reserved) {
-  Params params = Params::defaults(info.params);
+  Params params = Params::defaults(specs);
   const std::string file = file_of(table);
-  params.origin = file.empty() ? info.kind + "/" + info.name : file + ":" + std::to_string(line_of(table));
-  const std::string who = info.kind + " '" + info.name + "'";
+  params.origin = file.empty() ? who : file + ":" + std::to_string(line_of(table));
   if (!table.is_table()) {
-    diags.error(file, line_of(table), who + ": expected a table of parameters");
+    diags.error(file, line_of(table), who + ": expected a table");
     return params;
   }
+  auto find_spec = [&](const std::string& key) -> const ParamSpec* {
+    for (const auto& s : specs)
+      if (s.name == key) return &s;
+    return nullptr;
+  };
   auto allowed = [&]() {
     std::string names;
-    for (const auto& s : info.params) names += (names.empty() ? "" : ", ") + s.name;
-    return names.empty() ? std::string("it takes no parameters") : "allowed: " + names;
+    for (const auto& s : specs) names += (names.empty() ? "" : ", ") + s.name;
+    for (const auto& r : reserved) names += (names.empty() ? "" : ", ") + r;
+    return names.empty() ? std::string("it takes no keys") : "allowed: " + names;
   };
   for (const auto& [key, value] : table.as_table()) {
     if (std::find(reserved.begin(), reserved.end(), key) != reserved.end()) continue;
-    const ParamSpec* spec = info.param(key);
+    const ParamSpec* spec = find_spec(key);
     if (!spec) {
-      diags.error(file_of(value), line_of(value),
-                  "unknown parameter '" + key + "' for " + who + " (" + allowed() + ")");
+      diags.error(file_of(value), line_of(value), "unknown key '" + key + "' in " + who + " (" + allowed() + ")");
       continue;
     }
     ParamValue converted;
@@ -134,12 +139,17 @@ Params params_from_toml(const PluginInfo& info, const toml::value& table, Diagno
     if (toml_to_param(value, *spec, converted, why)) params.set(key, std::move(converted));
     else diags.error(file_of(value), line_of(value), who + ": " + why);
   }
-  for (const auto& s : info.params) {
+  for (const auto& s : specs) {
     if (!s.default_value && !table.as_table().count(s.name))
-      diags.error(file, line_of(table), who + ": required parameter '" + s.name + "' (" +
-                                            to_string(s.type) + ", " + s.doc + ") is missing");
+      diags.error(file, line_of(table), who + ": required key '" + s.name + "' (" + to_string(s.type) +
+                                            ", " + s.doc + ") is missing");
   }
   return params;
+}
+
+Params params_from_toml(const PluginInfo& info, const toml::value& table, Diagnostics& diags,
+                        const std::vector<std::string>& reserved) {
+  return params_from_toml(info.kind + " '" + info.name + "'", info.params, table, diags, reserved);
 }
 
 }  // namespace dflab

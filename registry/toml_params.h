@@ -28,6 +28,10 @@ bool toml_to_param(const toml::value& v, const ParamSpec& spec, ParamValue& out,
 
 // `table` is a TOML table; keys in `reserved` (e.g. "plugin") belong to the caller and are skipped.
 // The result always holds every declared parameter that has a default; check diags.empty().
+// `who` names the table in messages ("face_detector 'haar'", "[experiment]").
+Params params_from_toml(const std::string& who, const std::vector<ParamSpec>& specs,
+                        const toml::value& table, Diagnostics& diags,
+                        const std::vector<std::string>& reserved = {});
 Params params_from_toml(const PluginInfo& info, const toml::value& table, Diagnostics& diags,
                         const std::vector<std::string>& reserved = {"plugin"});
 

@@ -47,15 +47,15 @@ TEST(ParamsFromToml, ReportsEveryProblemWithFileAndLine) {
   params_from_toml(mel_info(), toml::find(doc, "feature"), diags);
   const std::string all = diags.to_string();
   ASSERT_EQ(diags.size(), 5u) << all;
-  EXPECT_NE(all.find("exp.toml:3: unknown parameter 'n_ftt' for audio_feature 'mel' "
-                     "(allowed: n_fft, n_mels, fmin, scale, sr)"),
+  EXPECT_NE(all.find("exp.toml:3: unknown key 'n_ftt' in audio_feature 'mel' "
+                     "(allowed: n_fft, n_mels, fmin, scale, sr, plugin)"),
             std::string::npos)
       << all;
   EXPECT_NE(all.find("exp.toml:4: audio_feature 'mel': 'n_mels' must be int, got string"), std::string::npos) << all;
   EXPECT_NE(all.find("exp.toml:5: audio_feature 'mel': 'fmin' = -5.0 is outside"), std::string::npos) << all;
   EXPECT_NE(all.find("exp.toml:6: audio_feature 'mel': 'scale' = \"bark\" is not one of: slaney, htk"),
             std::string::npos) << all;
-  EXPECT_NE(all.find("required parameter 'sr'"), std::string::npos) << all;
+  EXPECT_NE(all.find("required key 'sr'"), std::string::npos) << all;
 }
 
 TEST(ParamsFromToml, InlineTablesAndLists) {

@@ -1,0 +1,393 @@
+#include "experiments/experiment_config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml.hpp>
+
+#include "registry/diagnostics.h"
+#include "registry/plugin_loader.h"
+#include "registry/toml_params.h"
+
+namespace dflab {
+
+namespace fs = std::filesystem;
+
+bool ExperimentConfig::has_video_models() const {
+  return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "video"; });
+}
+bool ExperimentConfig::has_audio_models() const {
+  return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "audio"; });
+}
+
+const std::vector<SectionSchema>& experiment_schema() {
+  using P = ParamSpec;
+  static const std::vector<SectionSchema> schema = {
+      {"experiment",
+       {P::required("name", ParamType::string, "experiment name; runs are grouped under it in the store"),
+        P::string("description", "", "free text shown in reports"),
+        P::integer("seed", 42, "seed for splits, initialisation, augmentation and bootstrap").range(0, std::nullopt),
+        P::string("db", "runs/dflab.sqlite", "SQLite run store").as_path(PathRole::output),
+        P::string("work_dir", "runs", "caches, checkpoints and outputs of this experiment").as_path(PathRole::output),
+        P::integer("threads", 0, "CPU threads for decoding and libtorch; 0 = every core").range(0, 1024)}},
+      {"plugins", {P::strings("load", {}, "runtime plugin libraries (.so) to load before validation")}},
+      {"data",
+       {P::required("format", ParamType::string, "dataset layout").one_of({"ffdv", "dfdc", "csv"}),
+        P::required("root", ParamType::string, "dataset folder").as_path(PathRole::input_dir),
+        P::string("train", "", "train labels (relative to root); empty = the layout's default name"),
+        P::string("val", "", "validation labels (relative to root); empty = default name, or split off train"),
+        P::string("test", "", "list of test videos to predict (relative to root); empty = none"),
+        P::string("on_error", "skip", "a bad row or missing file: skip it and record why, or stop")
+            .one_of({"skip", "stop"}),
+        P::real("val_fraction", 0.2, "share of train held out (stratified, seeded) when there is no val set")
+            .range(0.0, 0.9),
+        P::integer("folds", 0, "k-fold cross-validation over train+val; 0 = off").range(0, 20)}},
+      {"video",
+       {P::boolean("enabled", true, "extract face crops (needed by video models)"),
+        P::string("no_face", "center_crop", "a video where no face is found")
+            .one_of({"center_crop", "prior"}),
+        P::integer("max_side", 640, "detect on frames downscaled to this longest side").range(64, 8192)
+            .with_unit("px")}},
+      {"video.sampling",
+       {P::string("strategy", "uniform", "which frames to decode")
+            .one_of({"uniform", "every_nth", "fps", "window"}),
+        P::integer("frames", 16, "frames spread uniformly over the clip (uniform; cap for the others)")
+            .range(1, 10000),
+        P::integer("every", 10, "keep every n-th frame (every_nth)").range(1, 10000),
+        P::real("fps", 15.0, "frames per second to keep (fps)").range(0.01, 1000.0).with_unit("Hz"),
+        P::real("start_s", 0.0, "window start (window)").range(0.0, std::nullopt).with_unit("s"),
+        P::real("end_s", 0.0, "window end; 0 = end of clip (window)").range(0.0, std::nullopt).with_unit("s")}},
+      {"video.crop",
+       {P::integer("size", 224, "side of the square crop fed to models").range(16, 2048).with_unit("px"),
+        P::real("margin", 1.3, "crop side as a multiple of the face box").range(1.0, 4.0),
+        P::boolean("fixed_box", false, "one box enclosing the face over the whole clip (sequence models)"),
+        P::boolean("align", false, "align with dlib's 68 landmarks to a canonical template")}},
+      {"audio",
+       {P::boolean("enabled", true, "extract audio features (needed by audio models)"),
+        P::integer("sample_rate", 22050, "resample every track to this rate").range(1000, 192000).with_unit("Hz"),
+        P::real("offset_s", 0.0, "skip this much audio at the start").range(0.0, std::nullopt).with_unit("s"),
+        P::real("max_duration_s", 0.0, "decode at most this much; 0 = all").range(0.0, std::nullopt).with_unit("s"),
+        P::string("no_audio", "silence", "a video without an audio stream").one_of({"silence", "prior"})}},
+      {"models.train",
+       {P::integer("epochs", 5, "training epochs").range(1, 10000),
+        P::integer("batch", 32, "batch size").range(1, 65536),
+        P::string("optimizer", "adamw", "optimiser").one_of({"adamw", "adam", "sgd"}),
+        P::real("lr", 3e-4, "peak learning rate").range(0.0, 10.0),
+        P::real("weight_decay", 1e-2, "decoupled weight decay (adamw) or L2 (adam, sgd)").range(0.0, 1.0),
+        P::real("momentum", 0.9, "SGD momentum").range(0.0, 1.0),
+        P::string("schedule", "one_cycle", "learning-rate schedule").one_of({"one_cycle", "cosine", "step", "constant"}),
+        P::integer("step_epochs", 10, "epochs between decays (step)").range(1, 10000),
+        P::real("step_gamma", 0.1, "decay factor (step)").range(0.0, 1.0),
+        P::string("loss", "bce", "loss").one_of({"bce", "focal"}),
+        P::real("focal_gamma", 2.0, "focal loss gamma").range(0.0, 10.0),
+        P::real("label_smoothing", 0.0, "targets become eps/2 and 1-eps/2").range(0.0, 0.5),
+        P::boolean("balanced_sampling", false, "sample real and fake equally often"),
+        P::integer("early_stopping", 0, "stop after this many epochs without better val logloss; 0 = off")
+            .range(0, 10000),
+        P::real("grad_clip", 0.0, "clip the gradient norm; 0 = off").range(0.0, std::nullopt),
+        P::string("device", "auto", "where to train").one_of({"auto", "cpu", "cuda"}),
+        P::boolean("mixed_precision", false, "float16 autocast on CUDA"),
+        P::integer("workers", 2, "data loading threads").range(0, 64)}},
+      {"output",
+       {P::string("prediction_csv", "", "submission file; empty = <work_dir>/prediction.csv")
+            .as_path(PathRole::output),
+        P::string("format", "ffdv", "ffdv: video_name,score; dfdc: filename,label").one_of({"ffdv", "dfdc"}),
+        P::string("report", "", "HTML report; empty = <work_dir>/report.html").as_path(PathRole::output),
+        P::boolean("write_report", true, "write the HTML report at the end of `dflab run`"),
+        P::reals("clip", {0.0, 1.0}, "clip submitted scores to [low, high]").range(0.0, 1.0)}},
+  };
+  return schema;
+}
+
+namespace {
+
+const std::vector<ParamSpec>& section(const std::string& name) {
+  for (const auto& s : experiment_schema())
+    if (s.name == name) return s.keys;
+  throw std::logic_error("no section schema " + name);
+}
+
+class Loader {
+ public:
+  Loader(const std::string& path, Registry& registry) : registry_(registry) {
+    exp_.file = path;
+    std::error_code ec;
+    exp_.dir = fs::absolute(fs::path(path), ec).parent_path().lexically_normal().string();
+  }
+
+  ExperimentConfig load() {
+    read_text();
+    toml::value root;
+    try {
+      root = toml::parse(exp_.file);
+    } catch (const toml::syntax_error& e) {
+      throw ConfigError(exp_.file, static_cast<int>(e.location().line()), "TOML syntax error:\n" + std::string(e.what()));
+    } catch (const std::exception& e) {
+      throw ConfigError(exp_.file, 0, e.what());
+    }
+    if (!root.is_table()) throw ConfigError(exp_.file, 1, "not a TOML table");
+
+    const std::vector<std::string> sections = {"experiment", "plugins", "data", "video", "audio",
+                                               "models", "fusion", "output"};
+    for (const auto& [key, value] : root.as_table()) {
+      if (std::find(sections.begin(), sections.end(), key) == sections.end())
+        diags_.error(exp_.file, line_of(value), "unknown section [" + key + "] (allowed: " + join(sections) + ")");
+    }
+
+    // Plugins first: their kinds and names must be known before the rest validates.
+    exp_.plugin_libraries = load_plugins(get(root, "plugins"));
+    exp_.experiment = read_section("experiment", get(root, "experiment"), {}, true);
+    exp_.data = read_section("data", get(root, "data"), {}, true);
+    resolve_data_files(get(root, "data"));
+    read_models(get(root, "models"));
+    read_video(get(root, "video"));
+    read_audio(get(root, "audio"));
+    read_fusion(get(root, "fusion"));
+    exp_.output = read_section("output", get(root, "output"), {}, false);
+    const auto clip = exp_.output.reals("clip");
+    if (clip.size() != 2 || clip[0] >= clip[1])
+      diags_.error(exp_.file, line_in(get(root, "output"), "clip"), "[output] clip must be [low, high] with low < high");
+
+    if (!diags_.empty()) throw ConfigError(diags_);
+    return std::move(exp_);
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  void read_text() {
+    std::ifstream in(exp_.file, std::ios::binary);
+    if (!in) throw ConfigError(exp_.file, 0, "cannot read experiment file");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    exp_.text = ss.str();
+  }
+
+  // The table under `key`, or an empty table stamped with this file's name when absent.
+  static const toml::value* get(const toml::value& table, const std::string& key) {
+    if (!table.is_table()) return nullptr;
+    auto it = table.as_table().find(key);
+    return it == table.as_table().end() ? nullptr : &it->second;
+  }
+
+  int line_in(const toml::value* table, const std::string& key) const {
+    if (!table) return 0;
+    const toml::value* v = get(*table, key);
+    return v ? line_of(*v) : line_of(*table);
+  }
+
+  Params read_section(const std::string& name, const toml::value* table,
+                      const std::vector<std::string>& reserved, bool required) {
+    const std::vector<ParamSpec>& specs = section(name);
+    const std::string who = "[" + name + "]";
+    if (!table) {
+      Params p = Params::defaults(specs);
+      p.origin = exp_.file;
+      for (const auto& s : specs)
+        if (!s.default_value && required)
+          diags_.error(exp_.file, 0, "missing section " + who + " with required key '" + s.name + "'");
+      resolve_paths(specs, nullptr, p, who);
+      return p;
+    }
+    Params p = params_from_toml(who, specs, *table, diags_, reserved);
+    resolve_paths(specs, table, p, who);
+    return p;
+  }
+
+  std::string resolve(const std::string& path, const std::string& base) const {
+    fs::path p(path);
+    if (p.is_relative()) p = fs::path(base) / p;
+    return p.lexically_normal().string();
+  }
+
+  // Resolves every path-valued key against the file's folder and checks inputs exist.
+  void resolve_paths(const std::vector<ParamSpec>& specs, const toml::value* table, Params& params,
+                     const std::string& who) {
+    for (const auto& s : specs) {
+      if (s.path == PathRole::none || !params.has(s.name)) continue;
+      const std::string value = params.string(s.name);
+      if (value.empty()) continue;
+      const std::string abs = resolve(value, exp_.dir);
+      params.set(s.name, abs);
+      check_input(s.path, abs, line_in(table, s.name), who + " " + s.name);
+    }
+  }
+
+  void check_input(PathRole role, const std::string& abs, int line, const std::string& what) {
+    std::error_code ec;
+    if (role == PathRole::input_file && !fs::is_regular_file(abs, ec))
+      diags_.error(exp_.file, line, what + ": no such file: " + abs);
+    else if (role == PathRole::input_dir && !fs::is_directory(abs, ec))
+      diags_.error(exp_.file, line, what + ": no such folder: " + abs);
+  }
+
+  // train / val / test name files inside the data root.
+  void resolve_data_files(const toml::value* table) {
+    if (!exp_.data.has("root")) return;
+    const std::string root = exp_.data.string("root");
+    for (const char* key : {"train", "val", "test"}) {
+      const std::string value = exp_.data.string(key);
+      if (value.empty()) continue;
+      const std::string abs = resolve(value, root);
+      exp_.data.set(key, abs);
+      std::error_code ec;
+      if (!fs::exists(abs, ec)) diags_.error(exp_.file, line_in(table, key), std::string("[data] ") + key + ": no such file: " + abs);
+    }
+  }
+
+  std::vector<std::string> load_plugins(const toml::value* table) {
+    if (!table) return {};
+    Params p = params_from_toml("[plugins]", section("plugins"), *table, diags_);
+    std::vector<std::string> out;
+    for (const auto& lib : p.strings("load")) {
+      const std::string abs = resolve(lib, exp_.dir);
+      try {
+        load_plugin_library(abs, registry_);
+        out.push_back(abs);
+      } catch (const PluginLoadError& e) {
+        diags_.error(exp_.file, line_in(table, "load"), e.what());
+      }
+    }
+    return out;
+  }
+
+  // { plugin = "name", key = value, ... } → validated PluginChoice of `kind`.
+  PluginChoice read_choice(const std::string& kind, const toml::value* table, const std::string& where,
+                           const std::string& default_plugin,
+                           const std::vector<std::string>& reserved = {"plugin"}) {
+    PluginChoice c;
+    c.kind = kind;
+    c.plugin = default_plugin;
+    if (table) {
+      c.line = line_of(*table);
+      if (!table->is_table()) {
+        diags_.error(exp_.file, c.line, where + ": expected a table like { plugin = \"" + default_plugin + "\" }");
+        return c;
+      }
+      const toml::value* name = get(*table, "plugin");
+      if (name && name->is_string()) c.plugin = name->as_string().str;
+      else if (name) diags_.error(exp_.file, line_of(*name), where + ": 'plugin' must be a string");
+      else if (default_plugin.empty()) diags_.error(exp_.file, c.line, where + ": 'plugin' is missing");
+    }
+    if (c.plugin.empty()) return c;
+    const PluginInfo* info = registry_.find(kind, c.plugin);
+    if (!info) {
+      std::string known = join(registry_.names(kind));
+      diags_.error(exp_.file, table ? line_in(table, "plugin") : 0,
+                   where + ": unknown " + kind + " plugin '" + c.plugin + "' (registered: " +
+                       (known.empty() ? std::string("none") : known) + ")");
+      return c;
+    }
+    if (table) {
+      c.params = params_from_toml(*info, *table, diags_, reserved);
+      resolve_paths(info->params, table, c.params, where);
+    } else {
+      c.params = Params::defaults(info->params);
+      for (const auto& s : info->params)
+        if (!s.default_value)
+          diags_.error(exp_.file, 0, where + ": " + kind + " '" + c.plugin + "' needs '" + s.name + "'");
+      resolve_paths(info->params, nullptr, c.params, where);
+    }
+    return c;
+  }
+
+  // A sub-table of a section: [video] sampling = {...} or [video.sampling].
+  Params read_subsection(const toml::value* parent, const std::string& key, const std::string& schema) {
+    return read_section(schema, parent ? get(*parent, key) : nullptr, {}, false);
+  }
+
+  void read_video(const toml::value* table) {
+    static const std::vector<std::string> reserved = {"sampling", "detector", "crop"};
+    exp_.video = read_section("video", table, reserved, false);
+    exp_.sampling = read_subsection(table, "sampling", "video.sampling");
+    exp_.crop = read_subsection(table, "crop", "video.crop");
+    const bool needed = (table != nullptr) || exp_.has_video_models();
+    if (needed && exp_.video.boolean("enabled"))
+      exp_.detector = read_choice(kind::face_detector, table ? get(*table, "detector") : nullptr,
+                                  "[video] detector", "haar");
+    if (exp_.has_video_models() && !exp_.video.boolean("enabled"))
+      diags_.error(exp_.file, line_in(table, "enabled"), "[video] enabled = false but a [[models]] entry has modality = \"video\"");
+  }
+
+  void read_audio(const toml::value* table) {
+    exp_.audio = read_section("audio", table, {"feature"}, false);
+    const bool needed = (table != nullptr) || exp_.has_audio_models();
+    if (needed && exp_.audio.boolean("enabled"))
+      exp_.audio_feature = read_choice(kind::audio_feature, table ? get(*table, "feature") : nullptr,
+                                       "[audio] feature", "mel");
+    if (exp_.has_audio_models() && !exp_.audio.boolean("enabled"))
+      diags_.error(exp_.file, line_in(table, "enabled"), "[audio] enabled = false but a [[models]] entry has modality = \"audio\"");
+  }
+
+  void read_models(const toml::value* models) {
+    if (!models) return;
+    if (!models->is_array()) {
+      diags_.error(exp_.file, line_of(*models), "'models' must be an array of tables: write [[models]]");
+      return;
+    }
+    static const std::vector<std::string> reserved = {"name", "plugin", "modality", "train", "augment", "aggregate"};
+    std::set<std::string> names;
+    int index = 0;
+    for (const auto& m : models->as_array()) {
+      ++index;
+      ModelEntry e;
+      e.line = line_of(m);
+      const std::string where = "[[models]] #" + std::to_string(index);
+      if (!m.is_table()) {
+        diags_.error(exp_.file, e.line, where + ": expected a table");
+        continue;
+      }
+      const toml::value* name = get(m, "name");
+      if (name && name->is_string() && !name->as_string().str.empty()) e.name = name->as_string().str;
+      else diags_.error(exp_.file, name ? line_of(*name) : e.line, where + ": 'name' (a non-empty string) is required");
+      if (!e.name.empty() && !names.insert(e.name).second)
+        diags_.error(exp_.file, line_of(*name), where + ": model name '" + e.name + "' is used twice");
+      const std::string who = e.name.empty() ? where : "[[models]] '" + e.name + "'";
+      const toml::value* modality = get(m, "modality");
+      if (modality && modality->is_string()) e.modality = modality->as_string().str;
+      if (e.modality != "video" && e.modality != "audio")
+        diags_.error(exp_.file, modality ? line_of(*modality) : e.line, who + ": 'modality' must be \"video\" or \"audio\"");
+      e.model = read_choice(kind::model, &m, who, "", reserved);
+      e.train = read_section("models.train", get(m, "train"), {}, false);
+      if (const toml::value* aug = get(m, "augment")) {
+        if (!aug->is_array()) {
+          diags_.error(exp_.file, line_of(*aug), who + ": 'augment' must be a list of { plugin = ... } tables");
+        } else {
+          for (const auto& a : aug->as_array()) e.augment.push_back(read_choice(kind::augmentation, &a, who + " augment", ""));
+        }
+      }
+      e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
+      exp_.models.push_back(std::move(e));
+    }
+  }
+
+  void read_fusion(const toml::value* fusion) {
+    if (!fusion) return;
+    if (fusion->is_array()) {
+      for (const auto& f : fusion->as_array()) exp_.fusions.push_back(read_choice(kind::fusion, &f, "[[fusion]]", ""));
+    } else {
+      exp_.fusions.push_back(read_choice(kind::fusion, fusion, "[fusion]", ""));
+    }
+  }
+
+  Registry& registry_;
+  ExperimentConfig exp_;
+  Diagnostics diags_;
+};
+
+}  // namespace
+
+ExperimentConfig load_experiment(const std::string& path, Registry& registry) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw ConfigError(path, 0, "no such experiment file");
+  return Loader(path, registry).load();
+}
+
+}  // namespace dflab

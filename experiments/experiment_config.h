@@ -1,0 +1,70 @@
+#pragma once
+// An experiment file (TOML), loaded and validated completely before any work starts.
+//
+//   Registry registry = builtin_registry();
+//   ExperimentConfig exp = load_experiment("examples/demo.toml", registry);   // throws ConfigError
+//   exp.experiment.string("name");  exp.models[0].model.plugin;  exp.data.string("root");
+//
+// Every problem — TOML syntax, unknown section or key, wrong type, out of range, unknown plugin,
+// unknown plugin parameter, missing input path — is collected with file:line and thrown at once.
+// Relative paths are resolved against the TOML file's folder. `[plugins] load = [...]` libraries
+// are loaded into `registry` first so their plugins validate like built-in ones.
+
+#include <string>
+#include <vector>
+
+#include "registry/params.h"
+#include "registry/registry.h"
+
+namespace dflab {
+
+// A plugin chosen in the file: { plugin = "haar", min_face = 40 }.
+struct PluginChoice {
+  std::string kind;
+  std::string plugin;
+  Params params;   // validated, defaults filled, paths resolved
+  int line = 0;
+};
+
+struct ModelEntry {
+  std::string name;                   // unique within the experiment
+  std::string modality;               // video | audio
+  PluginChoice model;                 // kind model: keys of [[models]] other than the reserved ones
+  Params train;                       // epochs, batch, optimizer, lr, schedule, ...
+  std::vector<PluginChoice> augment;  // kind augmentation, applied in order
+  PluginChoice aggregate;             // kind aggregator (default: mean)
+  int line = 0;
+};
+
+struct ExperimentConfig {
+  std::string file;       // as given
+  std::string dir;        // absolute folder of the file: relative paths start here
+  std::string text;       // the file's full text, stored with every run
+  Params experiment;      // name, seed, db, threads, description
+  std::vector<std::string> plugin_libraries;   // absolute paths
+  Params data;            // format, root, train, val, test, on_error, split options
+  Params video;           // enabled, no_face, ...
+  Params sampling;        // strategy, frames, every, fps, start_s, end_s
+  PluginChoice detector;  // kind face_detector
+  Params crop;            // size, margin, fixed_box, align
+  Params audio;           // enabled, sample_rate, max_duration_s, no_audio
+  PluginChoice audio_feature;   // kind audio_feature
+  std::vector<ModelEntry> models;
+  std::vector<PluginChoice> fusions;   // kind fusion; [fusion] or [[fusion]]
+  Params output;          // prediction_csv, format, report, clip
+
+  bool has_video_models() const;
+  bool has_audio_models() const;
+};
+
+// Declared keys of every fixed section; the same lists drive validation and `dflab check --schema`.
+struct SectionSchema {
+  std::string name;               // "experiment", "data", "models.train", ...
+  std::vector<ParamSpec> keys;
+};
+const std::vector<SectionSchema>& experiment_schema();
+
+// Throws ConfigError with every problem found; loads [plugins] libraries into `registry`.
+ExperimentConfig load_experiment(const std::string& path, Registry& registry);
+
+}  // namespace dflab

@@ -1,0 +1,103 @@
+// The CLI conventions every subcommand follows: --help, exit codes 0/1/2, --json on stdout.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/cli_runner.h"
+
+namespace dflab {
+namespace {
+
+using dflab::testing::run_dflab;
+namespace fs = std::filesystem;
+
+TEST(Cli, TopLevelHelpListsSubcommands) {
+  auto r = run_dflab("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd : {"plugins", "info", "check"}) EXPECT_NE(r.out.find(cmd), std::string::npos) << cmd;
+}
+
+TEST(Cli, EverySubcommandHasHelp) {
+  auto top = run_dflab("--help");
+  // Subcommand names are the first word of the lines under "Subcommands:".
+  const auto pos = top.out.find("Subcommands:");
+  ASSERT_NE(pos, std::string::npos) << top.out;
+  std::istringstream lines(top.out.substr(pos));
+  std::string line;
+  std::getline(lines, line);
+  int n = 0;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string name;
+    if (!(words >> name)) continue;
+    auto r = run_dflab(name + " --help");
+    EXPECT_EQ(r.code, 0) << name << ": " << r.err;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << name;
+    ++n;
+  }
+  EXPECT_GE(n, 3);
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_dflab("").code, 2) << "no subcommand";
+  EXPECT_EQ(run_dflab("no-such-command").code, 2);
+  EXPECT_EQ(run_dflab("plugins --no-such-flag").code, 2);
+  auto r = run_dflab("plugins --kind detector");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown kind 'detector'"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << "messages go to stderr";
+}
+
+TEST(Cli, PluginsJsonIncludesRuntimePlugin) {
+  auto r = run_dflab(std::string("--plugin ") + SAMPLE_PLUGIN_PATH + " plugins --kind aggregator --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& p : doc) {
+    EXPECT_EQ(p["kind"], "aggregator");
+    if (p["name"] == "geometric_mean") {
+      found = true;
+      EXPECT_EQ(p["params"][0]["name"], "eps");
+      EXPECT_EQ(p["params"][0]["default"], "1e-06");
+    }
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
+TEST(Cli, InfoJson) {
+  auto r = run_dflab("info --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc.contains("torch"));
+  EXPECT_TRUE(doc.contains("blas"));
+}
+
+TEST(Cli, CheckReportsProblemsAndExitsOne) {
+  const fs::path dir = fs::temp_directory_path() / ("dflab_cli_check_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "data");
+  std::ofstream(dir / "good.toml") << "[experiment]\nname = \"g\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                                      "[fusion]\nplugin = \"mean\"\n";
+  std::ofstream(dir / "bad.toml") << "[experiment]\nname = \"b\"\ncolour = 1\n[data]\nformat = \"csv\"\nroot = \"nope\"\n";
+
+  auto good = run_dflab("check " + (dir / "good.toml").string());
+  EXPECT_EQ(good.code, 0) << good.err;
+  EXPECT_NE(good.out.find("OK"), std::string::npos);
+
+  auto bad = run_dflab("check " + (dir / "bad.toml").string());
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("bad.toml:3: unknown key 'colour'"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("bad.toml:6: [data] root: no such folder"), std::string::npos) << bad.err;
+
+  auto bad_json = run_dflab("check --json " + (dir / "bad.toml").string());
+  EXPECT_EQ(bad_json.code, 1);
+  auto doc = nlohmann::json::parse(bad_json.out);
+  EXPECT_FALSE(doc["ok"].get<bool>());
+  EXPECT_EQ(doc["problems"].size(), 2u);
+  EXPECT_EQ(doc["problems"][0]["line"], 3);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace dflab

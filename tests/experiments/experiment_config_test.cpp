@@ -1,0 +1,250 @@
+#include "experiments/experiment_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "experiments/builtin_plugins.h"
+#include "registry/diagnostics.h"
+
+namespace dflab {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FakeModel : Plugin {
+  explicit FakeModel(const Params&) {}
+};
+
+// Built-ins plus stand-ins for plugin kinds whose real implementations live elsewhere, so the
+// loader is tested on its own.
+Registry test_registry() {
+  Registry reg = builtin_registry();
+  if (!reg.contains(kind::model, "tiny_cnn"))
+    reg.add<FakeModel>({kind::model, "tiny_cnn", "test model",
+                        {ParamSpec::integer("width", 8, "channels").range(1, 512),
+                         ParamSpec::string("weights", "", "TorchScript file").as_path(PathRole::input_file)}});
+  if (!reg.contains(kind::face_detector, "haar"))
+    reg.add<FakeModel>({kind::face_detector, "haar", "test detector", {ParamSpec::integer("min_face", 40, "px")}});
+  if (!reg.contains(kind::audio_feature, "mel"))
+    reg.add<FakeModel>({kind::audio_feature, "mel", "test feature", {ParamSpec::integer("n_mels", 128, "bands")}});
+  return reg;
+}
+
+class ExperimentConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dflab_cfg_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "data" / "trainset");
+    std::ofstream(dir_ / "data" / "trainset_label.txt") << "video_name,target\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& text, const std::string& name = "exp.toml") {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  fs::path dir_;
+};
+
+const char* valid_toml = R"([experiment]
+name = "unit"
+seed = 7
+db = "out/runs.sqlite"
+
+[data]
+format = "ffdv"
+root = "data"
+train = "trainset_label.txt"
+
+[video]
+sampling = { strategy = "uniform", frames = 8 }
+detector = { plugin = "haar", min_face = 30 }
+crop = { size = 112, margin = 1.4 }
+
+[[models]]
+name = "v"
+plugin = "tiny_cnn"
+modality = "video"
+width = 16
+train = { epochs = 2, lr = 1e-3 }
+aggregate = { plugin = "topk_mean", k = 3 }
+
+[[models]]
+name = "a"
+plugin = "tiny_cnn"
+modality = "audio"
+
+[fusion]
+plugin = "weighted_mean"
+weights = [1.0, 2.0]
+)";
+
+TEST_F(ExperimentConfigTest, LoadsAValidFileWithDefaultsAndResolvedPaths) {
+  Registry reg = test_registry();
+  const std::string path = write(valid_toml);
+  ExperimentConfig exp = load_experiment(path, reg);
+  EXPECT_EQ(exp.experiment.string("name"), "unit");
+  EXPECT_EQ(exp.experiment.integer("seed"), 7);
+  EXPECT_EQ(exp.experiment.integer("threads"), 0) << "default";
+  EXPECT_EQ(exp.experiment.string("db"), (dir_ / "out" / "runs.sqlite").string()) << "relative to the TOML's folder";
+  EXPECT_EQ(exp.data.string("root"), (dir_ / "data").string());
+  EXPECT_EQ(exp.data.string("train"), (dir_ / "data" / "trainset_label.txt").string()) << "relative to root";
+  EXPECT_EQ(exp.sampling.integer("frames"), 8);
+  EXPECT_EQ(exp.sampling.integer("every"), 10) << "default filled";
+  EXPECT_EQ(exp.crop.integer("size"), 112);
+  EXPECT_EQ(exp.detector.plugin, "haar");
+  EXPECT_EQ(exp.detector.params.integer("min_face"), 30);
+  EXPECT_EQ(exp.audio_feature.plugin, "mel") << "default feature for audio models";
+  ASSERT_EQ(exp.models.size(), 2u);
+  EXPECT_EQ(exp.models[0].model.params.integer("width"), 16);
+  EXPECT_EQ(exp.models[0].train.integer("epochs"), 2);
+  EXPECT_EQ(exp.models[0].train.string("optimizer"), "adamw");
+  EXPECT_EQ(exp.models[0].aggregate.plugin, "topk_mean");
+  EXPECT_EQ(exp.models[0].aggregate.params.integer("k"), 3);
+  EXPECT_EQ(exp.models[1].aggregate.plugin, "mean") << "default aggregator";
+  ASSERT_EQ(exp.fusions.size(), 1u);
+  EXPECT_EQ(exp.fusions[0].params.reals("weights"), (std::vector<double>{1.0, 2.0}));
+  EXPECT_NE(exp.text.find("tiny_cnn"), std::string::npos) << "full text kept for the store";
+  EXPECT_TRUE(exp.has_video_models());
+}
+
+TEST_F(ExperimentConfigTest, ReportsEveryProblemAtOnceWithLines) {
+  Registry reg = test_registry();
+  const std::string path = write(R"([experiment]
+name = "bad"
+seeed = 3
+threads = -1
+
+[data]
+format = "kaggle"
+root = "nowhere"
+
+[video]
+detector = { plugin = "mtcnnn" }
+
+[[models]]
+name = "m"
+plugin = "tiny_cnn"
+modality = "video"
+widht = 3
+train = { epochs = 0, optimizer = "lion" }
+
+[[models]]
+name = "m"
+plugin = "resnet1000"
+modality = "text"
+
+[fusion]
+plugin = "mean"
+extra = 1
+
+[extras]
+x = 1
+)");
+  try {
+    load_experiment(path, reg);
+    FAIL() << "invalid file accepted";
+  } catch (const ConfigError& e) {
+    const std::string all = e.what();
+    auto has = [&](const std::string& needle) {
+      EXPECT_NE(all.find(needle), std::string::npos) << "missing: " << needle << "\nin:\n" << all;
+    };
+    has(path + ":3: unknown key 'seeed' in [experiment] (allowed: name, description, seed, db, work_dir, threads)");
+    has(path + ":4: [experiment]: 'threads' = -1 is outside [0, 1024]");
+    has(path + ":7: [data]: 'format' = \"kaggle\" is not one of: ffdv, dfdc, csv");
+    has(path + ":8: [data] root: no such folder: " + (dir_ / "nowhere").string());
+    has(path + ":11: [video] detector: unknown face_detector plugin 'mtcnnn' (registered: haar)");
+    has(path + ":17: unknown key 'widht' in model 'tiny_cnn' (allowed: width, weights, name, plugin, modality, train, augment, aggregate)");
+    has(path + ":18: [models.train]: 'epochs' = 0 is outside [1, 10000]");
+    has(path + ":18: [models.train]: 'optimizer' = \"lion\" is not one of: adamw, adam, sgd");
+    has(path + ":21: [[models]] #2: model name 'm' is used twice");
+    has(path + ":22: [[models]] 'm': unknown model plugin 'resnet1000' (registered: tiny_cnn)");
+    has(path + ":23: [[models]] 'm': 'modality' must be \"video\" or \"audio\"");
+    has(path + ":27: unknown key 'extra' in fusion 'mean' (allowed: plugin)");
+    has(path + ":29: unknown section [extras]");
+    EXPECT_EQ(e.diagnostics().size(), 13u) << all;
+  }
+}
+
+TEST_F(ExperimentConfigTest, SyntaxErrorNamesFileAndLine) {
+  Registry reg = test_registry();
+  const std::string path = write("[experiment]\nname = \"x\"\nseed = = 3\n");
+  try {
+    load_experiment(path, reg);
+    FAIL();
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics().items()[0].line, 3);
+    EXPECT_NE(std::string(e.what()).find(path + ":3: TOML syntax error"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ExperimentConfigTest, MissingFileAndMissingRequiredSections) {
+  Registry reg = test_registry();
+  EXPECT_THROW(load_experiment((dir_ / "none.toml").string(), reg), ConfigError);
+  const std::string path = write("[output]\nclip = [0.9, 0.1]\n");
+  try {
+    load_experiment(path, reg);
+    FAIL();
+  } catch (const ConfigError& e) {
+    const std::string all = e.what();
+    EXPECT_NE(all.find("missing section [experiment] with required key 'name'"), std::string::npos) << all;
+    EXPECT_NE(all.find("missing section [data] with required key 'format'"), std::string::npos) << all;
+    EXPECT_NE(all.find(":2: [output] clip must be [low, high] with low < high"), std::string::npos) << all;
+  }
+}
+
+TEST_F(ExperimentConfigTest, PluginLibrariesLoadBeforeValidation) {
+  Registry reg = test_registry();
+  fs::copy_file(SAMPLE_PLUGIN_PATH, dir_ / "sample.so");
+  const std::string path = write(R"([experiment]
+name = "p"
+[plugins]
+load = ["sample.so"]
+[data]
+format = "csv"
+root = "data"
+[[models]]
+name = "m"
+plugin = "tiny_cnn"
+modality = "audio"
+aggregate = { plugin = "geometric_mean", eps = 1e-3 }
+)");
+  ExperimentConfig exp = load_experiment(path, reg);
+  ASSERT_EQ(exp.plugin_libraries.size(), 1u);
+  EXPECT_EQ(exp.models[0].aggregate.plugin, "geometric_mean");
+  EXPECT_DOUBLE_EQ(exp.models[0].aggregate.params.real("eps"), 1e-3);
+
+  const std::string bad = write("[experiment]\nname = \"p\"\n[plugins]\nload = [\"missing.so\"]\n"
+                                "[data]\nformat = \"csv\"\nroot = \"data\"\n", "bad.toml");
+  Registry reg2 = test_registry();
+  try {
+    load_experiment(bad, reg2);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(bad + ":4: plugin library"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ExperimentConfigTest, PluginPathParametersAreResolvedAndChecked) {
+  Registry reg = test_registry();
+  std::ofstream(dir_ / "w.pt") << "x";
+  const std::string base = "[experiment]\nname = \"p\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                           "[[models]]\nname = \"m\"\nplugin = \"tiny_cnn\"\nmodality = \"audio\"\n";
+  ExperimentConfig ok = load_experiment(write(base + "weights = \"w.pt\"\n"), reg);
+  EXPECT_EQ(ok.models[0].model.params.string("weights"), (dir_ / "w.pt").string());
+  try {
+    load_experiment(write(base + "weights = \"nope.pt\"\n", "b.toml"), reg);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":10: [[models]] 'm' weights: no such file"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dflab
