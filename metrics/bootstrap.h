@@ -1,0 +1,150 @@
+#pragma once
+// Seeded percentile bootstrap confidence intervals for binary metrics.
+//
+//   BootstrapOptions opt;                       // 1000 resamples, 95 %, seed 42, stratified
+//   AucLoglossIntervals ci = bootstrap_auc_logloss(labels, scores, {}, opt);
+//   if (ci.auc.interval) std::printf("AUC 95%% CI [%f, %f]\n", ci.auc.interval->low, ci.auc.interval->high);
+//   // Any other metric (slower: materialises every resample):
+//   BootstrapResult f1 = bootstrap_ci(labels, scores, my_statistic, opt);
+//
+// Resampling is STRATIFIED by default: each resample draws n_positive samples with replacement
+// from the positives and n_negative from the negatives, so class counts stay fixed and AUC is
+// defined in every resample (when both classes are present). With stratified = false it is the
+// plain bootstrap (n draws from all samples); resamples where the statistic is undefined (e.g. a
+// resample with one class) are skipped and counted. The interval is the percentile interval:
+// the (1 - level) / 2 and (1 + level) / 2 quantiles of the resampled statistic, linearly
+// interpolated between order statistics (numpy.percentile's default "linear" method).
+// ref: Efron & Tibshirani, An Introduction to the Bootstrap (1993), ch. 13 (percentile interval).
+//
+// Determinism: the random stream is xoshiro256** seeded through splitmix64 with unbiased bounded
+// draws (Lemire), all written here rather than std:: distributions (whose output differs between
+// standard libraries), so the same seed gives the same interval on every platform.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "metrics/logloss.h"
+
+namespace dflab {
+
+struct BootstrapOptions {
+  int samples = 1000;        // number of resamples B (>= 1)
+  double ci_level = 0.95;    // in (0, 1)
+  std::uint64_t seed = 42;
+  bool stratified = true;    // see above
+};
+
+struct Interval {
+  double low = 0, high = 0;
+};
+
+struct BootstrapResult {
+  std::optional<Interval> interval;  // nullopt when fewer than 2 resamples gave a value
+  int n_resamples = 0;               // B
+  int n_valid = 0;                   // resamples where the statistic was defined
+  std::string note;                  // why the interval is missing, or how many were skipped
+};
+
+// xoshiro256** (Blackman & Vigna 2018, prng.di.unimi.it), seeded from one 64-bit value via
+// splitmix64. Inline: the bootstrap draws n values per resample.
+class Xoshiro256 {
+ public:
+  explicit Xoshiro256(std::uint64_t seed) {
+    for (auto& s : s_) {
+      std::uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);   // splitmix64
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      s = z ^ (z >> 31);
+    }
+  }
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  // Uniform integer in [0, bound), bound >= 1, without modulo bias (Lemire, "Fast random integer
+  // generation in an interval", ACM TOMACS 2019).
+  std::uint64_t below(std::uint64_t bound) {
+    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < bound) {
+      const std::uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        m = static_cast<unsigned __int128>(next()) * bound;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+};
+
+// Draws resamples as per-sample multiplicities: next()[i] = how often sample i was drawn.
+// Positives are drawn first, then negatives, each by its index among its class in sample order.
+class BootstrapSampler {
+ public:
+  BootstrapSampler(const std::vector<int>& labels, bool stratified, std::uint64_t seed);
+  // Same draws, but sample i's count is stored at slot position[i] (a permutation of 0..n-1), e.g.
+  // its rank by score, so a pass in that order reads counts sequentially.
+  BootstrapSampler(const std::vector<int>& labels, bool stratified, std::uint64_t seed,
+                   const std::vector<std::uint32_t>& position);
+  const std::vector<std::uint32_t>& next();   // the next resample's counts (size n, sum n)
+
+ private:
+  Xoshiro256 rng_;
+  bool stratified_;
+  std::vector<std::uint32_t> positives_, negatives_;  // count slots per class (stratified)
+  std::vector<std::uint32_t> all_;                     // count slots of every sample (plain)
+  std::vector<std::uint32_t> counts_;
+};
+
+// q-quantile (q in [0, 1]) of ascending `sorted`, linear between order statistics.
+double quantile_sorted(const std::vector<double>& sorted, double q);
+// Percentile interval of `values` at `level` (values are sorted inside).
+Interval percentile_interval(std::vector<double> values, double level);
+
+// Statistic of one resample; nullopt when undefined on it.
+using BootstrapStatistic =
+    std::function<std::optional<double>(const std::vector<int>& labels,
+                                        const std::vector<double>& scores)>;
+
+// Generic bootstrap: materialises each resample (samples in index order, sample i repeated
+// counts[i] times) and calls `statistic`; a std::domain_error from it (roc.h's one-class error)
+// counts as undefined on that resample. O(B * cost(statistic)).
+// Throws std::invalid_argument on bad input or options.
+BootstrapResult bootstrap_ci(const std::vector<int>& labels, const std::vector<double>& scores,
+                             const BootstrapStatistic& statistic, const BootstrapOptions& options);
+
+// Fast path for AUC and logloss together: one sort, then O(n) per resample (AUC from the weighted
+// tie groups of the sorted scores, logloss from per-sample losses times multiplicities). Uses the
+// same resamples as bootstrap_ci with the same options, so results agree with it (AUC exactly,
+// logloss to rounding). 100k samples x 1000 resamples take well under a second.
+struct AucLoglossIntervals {
+  BootstrapResult auc, logloss;
+};
+AucLoglossIntervals bootstrap_auc_logloss(const std::vector<int>& labels,
+                                          const std::vector<double>& scores,
+                                          const LogLossOptions& logloss_options,
+                                          const BootstrapOptions& options);
+// Same, given the indices sorted by decreasing score (order_by_decreasing_score in roc.h).
+AucLoglossIntervals bootstrap_auc_logloss_sorted(const std::vector<int>& labels,
+                                                 const std::vector<double>& scores,
+                                                 const std::vector<std::size_t>& order,
+                                                 const LogLossOptions& logloss_options,
+                                                 const BootstrapOptions& options);
+
+void check_bootstrap_options(const BootstrapOptions& options);
+
+}  // namespace dflab
