@@ -54,5 +54,11 @@ void error(const std::string& message);
 void add_plugins_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_data_command(CLI::App& app, Context& ctx);
+void add_score_command(CLI::App& app, Context& ctx);
+void add_runs_commands(CLI::App& app, Context& ctx);   // runs, show, leaderboard
+void add_video_command(CLI::App& app, Context& ctx);    // video faces
+void add_audio_command(CLI::App& app, Context& ctx);    // audio features
+void add_model_command(CLI::App& app, Context& ctx);    // model info
 
 }  // namespace dflab::cli

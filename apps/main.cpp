@@ -26,6 +26,12 @@ int main(int argc, char** argv) {
   cli::add_plugins_command(app, ctx);
   cli::add_info_command(app, ctx);
   cli::add_check_command(app, ctx);
+  cli::add_data_command(app, ctx);
+  cli::add_score_command(app, ctx);
+  cli::add_runs_commands(app, ctx);
+  cli::add_video_command(app, ctx);
+  cli::add_audio_command(app, ctx);
+  cli::add_model_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "registry/diagnostics.h"
 #include "registry/plugin_loader.h"
 #include "registry/toml_params.h"
+#include "modalities/video/detectors/register_detectors.h"
 
 namespace dflab {
 
@@ -311,7 +312,7 @@ class Loader {
     const bool needed = (table != nullptr) || exp_.has_video_models();
     if (needed && exp_.video.boolean("enabled"))
       exp_.detector = read_choice(kind::face_detector, table ? get(*table, "detector") : nullptr,
-                                  "[video] detector", "haar");
+                                  "[video] detector", default_face_detector);
     if (exp_.has_video_models() && !exp_.video.boolean("enabled"))
       diags_.error(exp_.file, line_in(table, "enabled"), "[video] enabled = false but a [[models]] entry has modality = \"video\"");
   }

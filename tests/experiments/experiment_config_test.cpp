@@ -158,12 +158,14 @@ x = 1
     has(path + ":4: [experiment]: 'threads' = -1 is outside [0, 1024]");
     has(path + ":7: [data]: 'format' = \"kaggle\" is not one of: ffdv, dfdc, csv");
     has(path + ":8: [data] root: no such folder: " + (dir_ / "nowhere").string());
-    has(path + ":11: [video] detector: unknown face_detector plugin 'mtcnnn' (registered: haar)");
+    has(path + ":11: [video] detector: unknown face_detector plugin 'mtcnnn' (registered: ");
+    has("mtcnn, res10_ssd");
     has(path + ":17: unknown key 'widht' in model 'tiny_cnn' (allowed: width, weights, name, plugin, modality, train, augment, aggregate)");
     has(path + ":18: [models.train]: 'epochs' = 0 is outside [1, 10000]");
     has(path + ":18: [models.train]: 'optimizer' = \"lion\" is not one of: adamw, adam, sgd");
     has(path + ":21: [[models]] #2: model name 'm' is used twice");
-    has(path + ":22: [[models]] 'm': unknown model plugin 'resnet1000' (registered: tiny_cnn)");
+    has(path + ":22: [[models]] 'm': unknown model plugin 'resnet1000' (registered: ");
+    has("resnet18, resnet34, resnet50");
     has(path + ":23: [[models]] 'm': 'modality' must be \"video\" or \"audio\"");
     has(path + ":27: unknown key 'extra' in fusion 'mean' (allowed: plugin)");
     has(path + ":29: unknown section [extras]");

@@ -14,6 +14,19 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::aggregator, "max"},       {kind::aggregator, "mean"},   {kind::aggregator, "median"},
       {kind::aggregator, "topk_mean"}, {kind::fusion, "max"},        {kind::fusion, "mean"},
       {kind::fusion, "weighted_mean"},
+      {kind::audio_feature, "stft"},   {kind::audio_feature, "mel"},   {kind::audio_feature, "mfcc"},
+      {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"},
+      {kind::face_detector, "haar"},   {kind::face_detector, "lbp"},   {kind::face_detector, "dlib_hog"},
+      {kind::face_detector, "yunet"},  {kind::face_detector, "ultraface"}, {kind::face_detector, "res10_ssd"},
+      {kind::face_detector, "blazeface"}, {kind::face_detector, "mtcnn"},
+      {kind::model, "meso4"},          {kind::model, "mesoinception4"}, {kind::model, "resnet18"},
+      {kind::model, "resnet34"},       {kind::model, "resnet50"},       {kind::model, "efficientnet_b0"},
+      {kind::model, "efficientnet_b1"}, {kind::model, "efficientnet_b2"}, {kind::model, "efficientnet_b3"},
+      {kind::model, "efficientnet_b4"}, {kind::model, "efficientnet_b5"}, {kind::model, "efficientnet_b6"},
+      {kind::model, "efficientnet_b7"}, {kind::model, "frame_tcn"},     {kind::model, "mel_resnet18"},
+      {kind::model, "mel_cnn"},        {kind::model, "lcnn"},           {kind::model, "torchscript"},
+      {kind::model, "xception"},       {kind::model, "r2plus1d_18"},
+      {kind::model, "se_resnext50"},    {kind::model, "onnx_backbone"},
   };
   for (const auto& [k, name] : expected) EXPECT_TRUE(reg.contains(k, name)) << k << "/" << name;
 }

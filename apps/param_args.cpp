@@ -1,0 +1,30 @@
+#include "apps/param_args.h"
+
+#include <sstream>
+
+#include "apps/cli.h"
+
+namespace dflab::cli {
+
+toml::value params_table(const std::vector<std::string>& pairs) {
+  std::string text;
+  for (const auto& kv : pairs) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw UsageError("--param expects key=value, got '" + kv + "'");
+    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+    std::string line = key + " = " + value + "\n";
+    try {
+      std::istringstream probe(line);
+      toml::parse(probe, "--param");
+    } catch (const std::exception&) {
+      std::string quoted = "\"";
+      for (char c : value) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      line = key + " = " + quoted + "\"\n";
+    }
+    text += line;
+  }
+  std::istringstream in(text);
+  return toml::parse(in, "--param");
+}
+
+}  // namespace dflab::cli

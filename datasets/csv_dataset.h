@@ -1,0 +1,19 @@
+#pragma once
+// Generic CSV dataset: `path,label[,split]` (any further columns are allowed when a header names
+// them, e.g. talking-heads' `path,target,source,why`). Header optional; recognised column names:
+// path|file|filename|video|video_name|name, label|target, split. Labels: 0/1, REAL/FAKE,
+// bonafide/spoof (parse_label); an empty label leaves the item unlabeled. Paths are relative to
+// the CSV's folder (absolute ones are kept); `id` is the path as written. Without a split column
+// every item is in split "all".
+//
+//   Dataset ds = read_csv_dataset("/data/add2022-audio/labels.csv");
+
+#include <string>
+
+#include "datasets/dataset.h"
+
+namespace dflab {
+
+Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options = {});
+
+}  // namespace dflab

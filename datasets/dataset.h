@@ -1,0 +1,102 @@
+#pragma once
+// What every dataset reader returns: a flat list of videos with their labels and splits, plus
+// the rows that were skipped and why. Readers for the FFDV, DFDC and generic-CSV layouts live in
+// ffdv.h, dfdc.h and csv_dataset.h; layout.h picks one for a path.
+//
+//   Dataset ds = read_dataset("/data/ffdv", {ProblemPolicy::skip});   // layout.h
+//   for (const VideoItem& v : ds.items) if (v.split == "train") train_on(v.path, *v.label);
+//   for (const SkippedItem& s : ds.skipped) std::cerr << s.to_string() << "\n";
+//
+// Problem policy: every reader checks every row and collects every problem (duplicate names,
+// missing files, labels outside the allowed set, wrong column count, empty file, ...) with its
+// file and line. ProblemPolicy::stop then throws one ConfigError holding ALL of them;
+// ProblemPolicy::skip leaves the bad rows out of `items` and records each in `skipped`.
+//
+// Datasets know nothing of models, modalities or the run store.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "registry/diagnostics.h"
+
+namespace dflab {
+
+struct VideoItem {
+  std::string id;                       // the video's name as written in the label file, e.g. "abc.mp4"
+  std::string path;                     // absolute path of the media file
+  std::optional<int> label;             // 0 real, 1 fake; nullopt for unlabeled (test) items
+  std::string split;                    // "train", "val", "test", ... as the layout names it
+  std::optional<std::string> original;  // DFDC: a fake's source video id (paired real/fake)
+};
+
+struct SkippedItem {
+  std::string file;     // the label/metadata file the problem is in
+  int line = 0;         // 1-based; 0 when the problem is not tied to a line
+  std::string id;       // the video's name when known, else empty (file-level problems)
+  std::string reason;
+  std::string to_string() const;   // "file:line: reason"
+};
+
+enum class ProblemPolicy { stop, skip };
+
+struct ReadOptions {
+  ProblemPolicy policy = ProblemPolicy::stop;
+  bool check_files = true;   // report listed media files that do not exist (off: labels only)
+};
+
+struct Dataset {
+  std::string layout;                 // "ffdv", "dfdc" or "csv"
+  std::string root;                   // the folder or file it was read from
+  std::vector<VideoItem> items;       // in file order
+  std::vector<SkippedItem> skipped;   // only filled under ProblemPolicy::skip
+
+  // Split names in order of first appearance.
+  std::vector<std::string> splits() const;
+  // Items in `split` (all splits when empty) with `label` (any label, unlabeled included, when
+  // `any_label`).
+  std::size_t count(const std::string& split, std::optional<int> label, bool any_label = false) const;
+  const VideoItem* find(const std::string& id) const;
+};
+
+// Parses a label: "0"/"1", real/fake, bonafide/spoof, genuine/fake (case-insensitive, as used by
+// FFDV, DFDC and ASVspoof/ADD lists) → 0 real, 1 fake. Anything else → nullopt.
+std::optional<int> parse_label(const std::string& text);
+// The accepted spellings, for error messages.
+const char* allowed_labels_text();
+
+// Collects problems while a reader runs; `finish` applies the policy.
+class ProblemLog {
+ public:
+  void add(std::string file, int line, std::string id, std::string reason);
+  bool empty() const { return problems_.empty(); }
+  // stop: throws ConfigError with every problem (sorted by file and line) if any;
+  // skip: appends them to `ds.skipped`.
+  void finish(ProblemPolicy policy, Dataset& ds);
+
+ private:
+  std::vector<SkippedItem> problems_;
+};
+
+// Used by the readers: adds items to a dataset after the checks every layout shares (a duplicate
+// id anywhere in the dataset, a missing media file when ReadOptions::check_files).
+class ItemCollector {
+ public:
+  ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& options)
+      : ds_(ds), log_(log), options_(options) {}
+  // Returns false (and logs why) when the item was not added.
+  bool add(VideoItem item, const std::string& file, int line);
+
+ private:
+  Dataset& ds_;
+  ProblemLog& log_;
+  const ReadOptions& options_;
+  std::unordered_map<std::string, std::string> seen_;   // id → "file:line" of its first listing
+};
+
+// Absolute, normalised form of `p` (relative paths resolve against the working directory).
+std::string absolute_path(const std::string& p);
+
+}  // namespace dflab

@@ -1,0 +1,73 @@
+#include "experiments/experiment_data.h"
+
+#include <algorithm>
+
+#include "datasets/csv_dataset.h"
+#include "datasets/dfdc.h"
+#include "datasets/ffdv.h"
+#include "datasets/layout.h"
+#include "datasets/splits.h"
+
+namespace dflab {
+
+namespace {
+
+// Reads one list file named by [data] train/val/test in the experiment's format.
+Dataset read_list_file(const std::string& format, const std::string& root, const std::string& file,
+                       const std::string& split, const ReadOptions& options) {
+  Dataset ds;
+  if (format == "ffdv") {
+    ds = read_ffdv_list(file, split, split != "test", ffdv_video_dir(root, file, split), options);
+  } else if (format == "dfdc") {
+    ds = read_dfdc_metadata(file, options);
+  } else {
+    ds = read_csv_dataset(file, options);
+  }
+  for (auto& item : ds.items) item.split = split;
+  return ds;
+}
+
+void append(Dataset& into, Dataset&& from) {
+  for (auto& item : from.items) into.items.push_back(std::move(item));
+  for (auto& s : from.skipped) into.skipped.push_back(std::move(s));
+}
+
+}  // namespace
+
+Dataset load_experiment_dataset(const ExperimentConfig& exp) {
+  const std::string format = exp.data.string("format");
+  const std::string root = exp.data.string("root");
+  ReadOptions options;
+  options.policy = exp.data.string("on_error") == "stop" ? ProblemPolicy::stop : ProblemPolicy::skip;
+
+  Dataset ds;
+  const bool explicit_lists = !exp.data.string("train").empty() || !exp.data.string("val").empty() ||
+                              !exp.data.string("test").empty();
+  if (!explicit_lists) {
+    if (format == "ffdv") ds = read_ffdv(root, options);
+    else if (format == "dfdc") ds = read_dfdc(root, options);
+    else ds = read_dataset(root, options);
+    if (ds.layout != format)
+      throw ConfigError(exp.file, 0, "[data] format = \"" + format + "\" but " + root + " looks like a " +
+                                         ds.layout + " dataset");
+  } else {
+    ds.layout = format;
+    ds.root = root;
+    for (const char* split : {"train", "val", "test"}) {
+      const std::string file = exp.data.string(split);
+      if (!file.empty()) append(ds, read_list_file(format, root, file, split, options));
+    }
+  }
+
+  const bool has_val = std::any_of(ds.items.begin(), ds.items.end(), [](const VideoItem& v) { return v.split == "val"; });
+  const double fraction = exp.data.real("val_fraction");
+  if (!has_val && exp.data.integer("folds") == 0 && fraction > 0.0) {
+    SplitOptions split;
+    split.val_fraction = fraction;
+    split.seed = static_cast<std::uint64_t>(exp.experiment.integer("seed"));
+    hold_out_validation(ds.items, split);
+  }
+  return ds;
+}
+
+}  // namespace dflab

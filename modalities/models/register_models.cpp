@@ -1,0 +1,45 @@
+#include "modalities/models/register_models.h"
+
+#include "modalities/audio/models/lcnn.h"
+#include "modalities/audio/models/mel_cnn.h"
+#include "modalities/audio/models/mel_resnet18.h"
+#include "modalities/models/onnx_backbone.h"
+#include "modalities/models/torchscript_model.h"
+#include "modalities/video/models/efficientnet.h"
+#include "modalities/video/models/frame_tcn.h"
+#include "modalities/video/models/meso4.h"
+#include "modalities/video/models/mesoinception4.h"
+#include "modalities/video/models/r2plus1d.h"
+#include "modalities/video/models/resnet.h"
+#include "modalities/video/models/se_resnext.h"
+#include "modalities/video/models/xception.h"
+
+namespace dflab {
+
+void register_model_plugins(Registry& registry) {
+  // frame models
+  registry.add<Meso4Model>(Meso4Model::info());
+  for (int depth : {18, 34, 50})
+    registry.add(ResNetModel::info(depth), [depth](const Params& p) -> std::unique_ptr<Plugin> {
+      return std::make_unique<ResNetModel>(depth, p);
+    });
+  registry.add<MesoInception4Model>(MesoInception4Model::info());
+  for (int b = 0; b <= 7; ++b)
+    registry.add(EfficientNetModel::info(b), [b](const Params& p) -> std::unique_ptr<Plugin> {
+      return std::make_unique<EfficientNetModel>(b, p);
+    });
+  registry.add<XceptionModel>(XceptionModel::info());
+  registry.add<SeResNeXtModel>(SeResNeXtModel::info());
+  // sequence models
+  registry.add<FrameTcnModel>(FrameTcnModel::info());
+  registry.add<R2Plus1dModel>(R2Plus1dModel::info());
+  // audio models
+  registry.add<MelResNet18Model>(MelResNet18Model::info());
+  registry.add<MelCnnModel>(MelCnnModel::info());
+  registry.add<LcnnModel>(LcnnModel::info());
+  // any modality
+  registry.add<TorchScriptModel>(TorchScriptModel::info());
+  registry.add<OnnxBackboneModel>(OnnxBackboneModel::info());
+}
+
+}  // namespace dflab

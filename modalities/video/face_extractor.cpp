@@ -1,0 +1,163 @@
+#include "modalities/video/face_extractor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include <opencv2/imgproc.hpp>
+
+namespace dflab {
+
+const char* to_string(NoFacePolicy p) {
+  return p == NoFacePolicy::centre_crop ? "centre_crop" : "mark";
+}
+
+NoFacePolicy parse_no_face_policy(const std::string& name) {
+  if (name == "centre_crop") return NoFacePolicy::centre_crop;
+  if (name == "mark") return NoFacePolicy::mark;
+  throw std::invalid_argument("unknown no-face policy '" + name + "' (one of: centre_crop, mark)");
+}
+
+const char* to_string(ClipStatus s) {
+  switch (s) {
+    case ClipStatus::ok: return "ok";
+    case ClipStatus::partial: return "partial";
+    case ClipStatus::no_face: return "no_face";
+    case ClipStatus::no_video: return "no_video";
+    case ClipStatus::failed: return "failed";
+  }
+  return "?";
+}
+
+ClipStatus parse_clip_status(const std::string& name) {
+  for (auto s : {ClipStatus::ok, ClipStatus::partial, ClipStatus::no_face, ClipStatus::no_video,
+                 ClipStatus::failed})
+    if (name == to_string(s)) return s;
+  throw std::invalid_argument("unknown clip status '" + name + "'");
+}
+
+void FaceExtractOptions::validate() const {
+  sampling.validate();
+  crop.validate();
+  if (detect_max_side < 0) throw std::invalid_argument("detect_max_side must be >= 0");
+  FaceTracker check(tracker);   // throws on bad tracker options
+}
+
+std::string FaceExtractOptions::canonical() const {
+  std::ostringstream os;
+  os << "sampling=" << sampling.canonical() << ";detect_max_side=" << detect_max_side
+     << ";iou=" << tracker.iou_threshold << ";max_gap=" << tracker.max_gap
+     << ";smooth=" << tracker.smooth_window << ";min_det=" << tracker.min_detections << ";"
+     << crop.canonical() << ";fixed_box=" << fixed_box << ";no_face=" << to_string(no_face)
+     << ";rotation=" << decode.apply_rotation << ";align=" << (aligner && !fixed_box ? "dlib68" : "none");
+  return os.str();
+}
+
+FaceClip extract_faces(const std::string& path, FaceDetector& detector,
+                       const FaceExtractOptions& opt) {
+  opt.validate();
+  FaceClip clip;
+  clip.path = path;
+
+  // Pass: decode the sampled frames, detect on a downscaled copy, map boxes back.
+  std::vector<cv::Mat> frames;   // full-size sampled frames, until tracking is done
+  FaceTracker tracker(opt.tracker);
+  DecodeReport report;
+  try {
+    VideoDecoder decoder(path, opt.decode);
+    clip.info = decoder.info();
+    const int longer = std::max(clip.info.width, clip.info.height);
+    const double scale = opt.detect_max_side > 0 && longer > opt.detect_max_side
+                             ? static_cast<double>(opt.detect_max_side) / longer
+                             : 1.0;
+    clip.sampled_scale = scale;
+    report = decoder.run(opt.sampling, [&](VideoFrame& f) {
+      cv::Mat small;
+      if (scale < 1.0)
+        cv::resize(f.bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
+      else
+        small = f.bgr;
+      std::vector<FaceDetection> dets = detector.detect(small);
+      const float inv = static_cast<float>(1.0 / scale);
+      for (auto& d : dets) {
+        d.box = cv::Rect2f(d.box.x * inv, d.box.y * inv, d.box.width * inv, d.box.height * inv);
+        for (auto& p : d.landmarks) p *= inv;
+      }
+      tracker.update(static_cast<int>(frames.size()), dets);
+      clip.detections.push_back(std::move(dets));
+      if (opt.keep_sampled_frames) clip.sampled_frames.push_back(small.clone());
+      clip.timestamps_s.push_back(f.timestamp_s);
+      clip.frame_indices.push_back(f.index);
+      frames.push_back(std::move(f.bgr));
+      return true;
+    });
+  } catch (const NoVideoStream& e) {
+    clip.status = ClipStatus::no_video;
+    clip.message = e.what();
+    return clip;
+  } catch (const MediaError& e) {
+    clip.status = ClipStatus::failed;
+    clip.message = e.what();
+    return clip;
+  }
+  if (report.status == DecodeStatus::failed || frames.empty()) {
+    clip.status = ClipStatus::failed;
+    clip.message = report.message.empty() ? path + ": no frame selected" : report.message;
+    clip.timestamps_s.clear();
+    clip.frame_indices.clear();
+    return clip;
+  }
+
+  std::vector<FaceTrack> tracks = tracker.finish();
+  clip.n_tracks = static_cast<int>(tracks.size());
+  const int n = static_cast<int>(frames.size());
+  const int size = opt.crop.size;
+
+  if (tracks.empty()) {
+    clip.status = ClipStatus::no_face;
+    clip.message = path + ": no face found in " + std::to_string(n) + " sampled frames";
+    if (!report.message.empty()) clip.message += "; " + report.message;
+    if (opt.no_face == NoFacePolicy::mark) {
+      clip.timestamps_s.clear();
+      clip.frame_indices.clear();
+      return clip;
+    }
+    for (int i = 0; i < n; ++i) {
+      const cv::Rect2f box = centre_box(frames[i].size());
+      clip.frames.push_back(crop_square(frames[i], box, size, opt.crop.border));
+      clip.crop_boxes.push_back(box);
+      clip.face_boxes.push_back(box);
+      clip.landmarks.emplace_back();
+      clip.detected.push_back(0);
+    }
+    return clip;
+  }
+
+  const FaceTrack& main = tracks.front();
+  const cv::Rect2f fixed = square_box(main.enclosing_box(), opt.crop.margin);
+  for (int i = 0; i < n; ++i) {
+    // Frames outside the track's span take its nearest box: the face is most likely still there.
+    const TrackedBox& tb = *main.at(std::clamp(i, main.first(), main.last()));
+    const cv::Rect2f crop_box = opt.fixed_box ? fixed : square_box(tb.box, opt.crop.margin);
+    const bool here = tb.frame == i && !tb.interpolated;
+    if (opt.aligner && !opt.fixed_box) {
+      AlignedFace a = align_face(frames[i], opt.aligner->landmarks(frames[i], tb.box), size, opt.crop.margin);
+      clip.frames.push_back(std::move(a.crop));
+      clip.landmarks.push_back(std::move(a.landmarks));
+    } else {
+      clip.frames.push_back(crop_square(frames[i], crop_box, size, opt.crop.border));
+      clip.landmarks.push_back(here ? to_crop_coords(tb.landmarks, crop_box, size)
+                                    : std::vector<cv::Point2f>{});
+    }
+    clip.crop_boxes.push_back(crop_box);
+    clip.face_boxes.push_back(tb.box);
+    clip.detected.push_back(here ? 1 : 0);
+    frames[i].release();   // crops are small; free the full frame as we go
+  }
+  clip.status = report.status == DecodeStatus::partial ? ClipStatus::partial : ClipStatus::ok;
+  clip.message = report.message;
+  return clip;
+}
+
+}  // namespace dflab

@@ -1,0 +1,92 @@
+#pragma once
+// The video → face crops pipeline: decode and sample frames, detect faces on a downscaled copy,
+// track them, and cut square crops of the main face.
+//
+//   auto det = registry.create<FaceDetector>(kind::face_detector, "haar", params);
+//   FaceExtractOptions opt;                       // 16 uniform frames, 224 px, margin 1.3
+//   FaceClip clip = extract_faces("clip.mp4", *det, opt);
+//   if (clip.status == ClipStatus::ok) train_on(clip.frames);   // k crops, size × size BGR
+//
+// Bad files never throw: the status says what happened and message names the file. Memory: the
+// k sampled frames are held until tracking is done (16 × 1080p ≈ 100 MB); use a window with
+// dense sampling of long videos.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "modalities/video/face_align.h"
+#include "modalities/video/face_crop.h"
+#include "modalities/video/face_detector.h"
+#include "modalities/video/face_tracker.h"
+#include "modalities/video/frame_sampler.h"
+#include "modalities/video/video_decoder.h"
+
+namespace dflab {
+
+enum class NoFacePolicy {
+  centre_crop,  // crops of the centre square, status no_face
+  mark,         // no crops, status no_face (the video gets the prior score at prediction time)
+};
+const char* to_string(NoFacePolicy p);
+NoFacePolicy parse_no_face_policy(const std::string& name);   // "centre_crop" | "mark"
+
+enum class ClipStatus {
+  ok,        // crops of a tracked face
+  partial,   // crops of a tracked face from a file that broke part way (decode partial)
+  no_face,   // decoded, but no face track (see NoFacePolicy)
+  no_video,  // no video stream
+  failed,    // nothing decodable
+};
+const char* to_string(ClipStatus s);
+ClipStatus parse_clip_status(const std::string& name);
+
+struct FaceExtractOptions {
+  FrameSampling sampling = FrameSampling::uniform(16);
+  DecodeOptions decode;
+  int detect_max_side = 640;   // detect on a copy whose longer side is at most this (0: full size)
+  TrackerOptions tracker;
+  CropOptions crop;
+  bool fixed_box = false;      // one crop box enclosing the main face over the whole clip
+  NoFacePolicy no_face = NoFacePolicy::centre_crop;
+  bool keep_sampled_frames = false;   // keep the downscaled detection frames (contact sheets)
+  // With an aligner (not owned), crops are aligned on dlib's 68 landmarks (face_align.h) and
+  // `landmarks` holds those 68 points; ignored with fixed_box.
+  const LandmarkAligner* aligner = nullptr;
+
+  void validate() const;
+  // Canonical text of everything that changes the crops (not the detector's own parameters):
+  // part of cache keys.
+  std::string canonical() const;
+};
+
+struct FaceClip {
+  std::string path;
+  ClipStatus status = ClipStatus::failed;
+  std::string message;                          // empty when ok; names the file otherwise
+  VideoInfo info;                               // zero when the file could not be opened
+
+  // One entry per crop (per sampled frame), in time order:
+  std::vector<cv::Mat> frames;                  // size × size BGR crops
+  std::vector<cv::Rect2f> crop_boxes;           // square crop box, frame pixels
+  std::vector<cv::Rect2f> face_boxes;           // tracked (smoothed) face box, frame pixels
+  std::vector<std::vector<cv::Point2f>> landmarks;   // detector landmarks in crop pixels (may be empty)
+  std::vector<double> timestamps_s;
+  std::vector<std::int64_t> frame_indices;
+  std::vector<std::uint8_t> detected;           // 1: detector found the face here; 0: interpolated/filled
+
+  // Per sampled frame (also when no crop was made):
+  std::vector<std::vector<FaceDetection>> detections;   // raw detections, frame pixels
+  std::vector<cv::Mat> sampled_frames;          // downscaled frames, with keep_sampled_frames
+  double sampled_scale = 1.0;                   // sampled_frames pixels per frame pixel
+  int n_tracks = 0;
+};
+
+// Never throws for bad input files; throws std::invalid_argument for bad options.
+FaceClip extract_faces(const std::string& path, FaceDetector& detector,
+                       const FaceExtractOptions& options = {});
+
+}  // namespace dflab

@@ -1,0 +1,210 @@
+// The decode → detect → track → crop pipeline, with a fake detector that finds white squares in a
+// generated clip (the detector plugins are tested on their own), and with OpenCV's Haar cascade
+// on the real clips when they are present.
+#include "modalities/video/face_extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+
+#include "modalities/video/contact_sheet.h"
+#include "tests/modalities/video/synthetic_clip.h"
+
+namespace fs = std::filesystem;
+
+namespace dflab {
+namespace {
+
+// "Faces" are bright blobs: enough to test geometry end to end.
+class BlobDetector : public FaceDetector {
+ public:
+  int calls = 0;
+  cv::Size last_input;
+  std::vector<FaceDetection> detect(const cv::Mat& bgr) override {
+    ++calls;
+    last_input = bgr.size();
+    cv::Mat gray, mask;
+    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+    cv::threshold(gray, mask, 200, 255, cv::THRESH_BINARY);
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    std::vector<FaceDetection> out;
+    for (const auto& c : contours) {
+      cv::Rect r = cv::boundingRect(c);
+      if (r.area() < 16) continue;
+      FaceDetection d;
+      d.box = cv::Rect2f(r);
+      d.score = 0.9f;
+      d.landmarks = {cv::Point2f(r.x + r.width * 0.5f, r.y + r.height * 0.5f)};
+      out.push_back(d);
+    }
+    return out;
+  }
+};
+
+class HaarDetector : public FaceDetector {
+ public:
+  explicit HaarDetector(const std::string& xml) { ok = cascade.load(xml); }
+  std::vector<FaceDetection> detect(const cv::Mat& bgr) override {
+    cv::Mat gray;
+    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+    std::vector<cv::Rect> faces;
+    cascade.detectMultiScale(gray, faces, 1.1, 5, 0, cv::Size(30, 30));
+    std::vector<FaceDetection> out;
+    for (const auto& f : faces) out.push_back({cv::Rect2f(f), 1.0f, {}});
+    return out;
+  }
+  cv::CascadeClassifier cascade;
+  bool ok = false;
+};
+
+// A 320×240 clip: a 60×60 white square moving right 8 px per frame; absent in frames 9 and 10.
+cv::Mat square_frame(int i) {
+  cv::Mat img(240, 320, CV_8UC3, cv::Scalar::all(40));
+  if (i != 9 && i != 10) cv::rectangle(img, cv::Rect(20 + 8 * i, 90, 60, 60), cv::Scalar::all(255), -1);
+  return img;
+}
+
+class FaceExtractorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(test::make_temp_dir("dflab_video_extract_"));
+    test::ClipSpec spec;
+    spec.width = 320;
+    spec.height = 240;
+    spec.n_frames = 24;
+    spec.painter = square_frame;
+    test::write_clip(*dir_ + "/square.mp4", spec);
+    spec.painter = [](int) { return cv::Mat(240, 320, CV_8UC3, cv::Scalar::all(40)); };
+    test::write_clip(*dir_ + "/empty_scene.mp4", spec);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string file(const std::string& n) { return *dir_ + "/" + n; }
+  static std::string* dir_;
+};
+std::string* FaceExtractorTest::dir_ = nullptr;
+
+TEST_F(FaceExtractorTest, CropsFollowTheFaceAndBoxesMapBackFromTheDownscaledFrame) {
+  BlobDetector det;
+  FaceExtractOptions opt;
+  opt.sampling = FrameSampling::all();
+  opt.detect_max_side = 160;   // detect at half size
+  opt.crop.size = 64;
+  opt.crop.margin = 1.5f;
+  opt.tracker.smooth_window = 1;
+  opt.keep_sampled_frames = true;
+  FaceClip clip = extract_faces(file("square.mp4"), det, opt);
+  ASSERT_EQ(clip.status, ClipStatus::ok) << clip.message;
+  EXPECT_EQ(det.last_input, cv::Size(160, 120));
+  ASSERT_EQ(clip.frames.size(), 24u);
+  EXPECT_EQ(clip.n_tracks, 1);
+  for (int i = 0; i < 24; ++i) {
+    const cv::Rect2f want(20.0f + 8 * i, 90, 60, 60);
+    EXPECT_NEAR(clip.face_boxes[i].x, want.x, 3.0) << i;
+    EXPECT_NEAR(clip.face_boxes[i].width, want.width, 4.0) << i;
+    EXPECT_EQ(clip.frames[i].size(), cv::Size(64, 64));
+    EXPECT_NEAR(clip.crop_boxes[i].width, 1.5f * clip.face_boxes[i].width, 1e-3);
+    EXPECT_EQ(clip.detected[i], (i == 9 || i == 10) ? 0 : 1) << i;
+    EXPECT_EQ(clip.frame_indices[i], i);
+    if (i != 9 && i != 10) {
+      // The face fills the centre of the crop; the margin ring is background.
+      cv::Mat c = clip.frames[i];
+      EXPECT_GT(cv::mean(c(cv::Rect(24, 24, 16, 16)))[0], 230) << i;
+      EXPECT_LT(cv::mean(c(cv::Rect(0, 0, 64, 4)))[0], 60) << i;
+      ASSERT_EQ(clip.landmarks[i].size(), 1u);
+      EXPECT_NEAR(clip.landmarks[i][0].x, 32.0, 2.5);   // the blob centre is the crop centre
+    } else {
+      EXPECT_TRUE(clip.landmarks[i].empty());
+    }
+  }
+  cv::Mat sheet = make_contact_sheet(clip, 4, 160);
+  EXPECT_EQ(sheet.size(), cv::Size(4 * 160, 6 * 120));
+}
+
+TEST_F(FaceExtractorTest, UniformSamplingAndFixedBox) {
+  BlobDetector det;
+  FaceExtractOptions opt;
+  opt.sampling = FrameSampling::uniform(6);
+  opt.fixed_box = true;
+  opt.crop.size = 32;
+  FaceClip clip = extract_faces(file("square.mp4"), det, opt);
+  ASSERT_EQ(clip.status, ClipStatus::ok) << clip.message;
+  EXPECT_EQ(det.calls, 6);
+  ASSERT_EQ(clip.frames.size(), 6u);
+  EXPECT_EQ(clip.frame_indices, (std::vector<int64_t>{0, 4, 8, 12, 16, 20}));
+  for (const auto& b : clip.crop_boxes) EXPECT_EQ(b, clip.crop_boxes.front());
+  // The fixed box encloses the face's whole path: x from 20 to 20 + 8*20 + 60 = 240.
+  EXPECT_LE(clip.crop_boxes[0].x, 20.0f);
+  EXPECT_GE(clip.crop_boxes[0].x + clip.crop_boxes[0].width, 240.0f);
+}
+
+TEST_F(FaceExtractorTest, NoFacePolicies) {
+  BlobDetector det;
+  FaceExtractOptions opt;
+  opt.sampling = FrameSampling::uniform(4);
+  opt.crop.size = 48;
+  FaceClip centre = extract_faces(file("empty_scene.mp4"), det, opt);
+  EXPECT_EQ(centre.status, ClipStatus::no_face);
+  ASSERT_EQ(centre.frames.size(), 4u);
+  EXPECT_EQ(centre.crop_boxes[0], cv::Rect2f(40, 0, 240, 240));
+  EXPECT_NE(centre.message.find("empty_scene.mp4"), std::string::npos);
+  opt.no_face = NoFacePolicy::mark;
+  FaceClip marked = extract_faces(file("empty_scene.mp4"), det, opt);
+  EXPECT_EQ(marked.status, ClipStatus::no_face);
+  EXPECT_TRUE(marked.frames.empty());
+}
+
+TEST_F(FaceExtractorTest, BadFilesGiveAStatus) {
+  BlobDetector det;
+  const std::string junk = file("junk.mp4");
+  std::ofstream(junk) << "not a video at all";
+  FaceClip c = extract_faces(junk, det);
+  EXPECT_EQ(c.status, ClipStatus::failed);
+  EXPECT_NE(c.message.find(junk), std::string::npos);
+  const std::string wav = file("a.wav");
+  test::write_wav(wav, 0.5);
+  EXPECT_EQ(extract_faces(wav, det).status, ClipStatus::no_video);
+  EXPECT_EQ(det.calls, 0);
+  FaceExtractOptions bad;
+  bad.crop.margin = 0.2f;
+  EXPECT_THROW(extract_faces(junk, det, bad), std::invalid_argument);
+  EXPECT_NE(FaceExtractOptions{}.canonical(), bad.canonical());
+}
+
+TEST(FaceExtractorRealClips, HaarFindsTheFaceInFfdvClips) {
+  const std::string dir = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample/trainset";
+  const std::string xml = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "shared data missing: " << dir;
+  if (!fs::exists(xml)) GTEST_SKIP() << "opencv-data missing: " << xml;
+  HaarDetector haar(xml);
+  ASSERT_TRUE(haar.ok);
+  int with_face = 0, n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".mp4") continue;
+    FaceExtractOptions opt;
+    opt.sampling = FrameSampling::uniform(8);
+    FaceClip clip = extract_faces(e.path().string(), haar, opt);
+    ++n;
+    EXPECT_TRUE(clip.status == ClipStatus::ok || clip.status == ClipStatus::no_face) << clip.message;
+    if (clip.status == ClipStatus::ok) {
+      ++with_face;
+      ASSERT_EQ(clip.frames.size(), 8u);
+      EXPECT_EQ(clip.frames[0].size(), cv::Size(224, 224));
+      // A frontal face track should be stable: its box moves less than half its size per sample.
+      for (size_t i = 1; i < clip.face_boxes.size(); ++i)
+        EXPECT_LT(std::abs(clip.face_boxes[i].x - clip.face_boxes[i - 1].x), clip.face_boxes[i].width / 2);
+    }
+  }
+  ASSERT_GT(n, 0);
+  EXPECT_GE(with_face, n - 1) << "Haar should find the face in nearly every talking-head clip";
+}
+
+}  // namespace
+}  // namespace dflab
