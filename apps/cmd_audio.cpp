@@ -15,6 +15,7 @@
 #include <toml.hpp>
 
 #include "apps/cli.h"
+#include "apps/param_args.h"
 #include "modalities/audio/audio_feature.h"
 #include "modalities/audio/decibel.h"
 #include "modalities/audio/feature_cache.h"
@@ -36,29 +37,6 @@ struct AudioFeaturesArgs {
   std::string npy, png, cache_dir;
   bool json = false;
 };
-
-// "k=v" pairs → one TOML table, so values are typed and checked exactly as in an experiment file.
-// A value TOML cannot read (hamming) is taken as a string.
-toml::value params_table(const std::vector<std::string>& pairs) {
-  std::string text;
-  for (const auto& kv : pairs) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--param expects key=value, got '" + kv + "'");
-    const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
-    std::string line = key + " = " + value + "\n";
-    try {
-      std::istringstream probe(line);
-      toml::parse(probe, "--param");
-    } catch (const std::exception&) {
-      std::string quoted = "\"";
-      for (char c : value) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-      line = key + " = " + quoted + "\"\n";
-    }
-    text += line;
-  }
-  std::istringstream in(text);
-  return toml::parse(in, "--param");
-}
 
 int run_audio_features(Context& ctx, const AudioFeaturesArgs& a) {
   Registry& reg = ctx.registry();

@@ -8,4 +8,7 @@ bash scripts/install-deps.sh
 build=${DFLAB_BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${DFLAB_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" -j "$(nproc)" --target dflab
-"$build/apps/dflab" score --pred examples/score/prediction.csv --labels examples/score/val_label.txt
+db=demo/runs.sqlite   # git-ignored
+"$build/apps/dflab" score --pred examples/score/prediction.csv --labels examples/score/val_label.txt \
+  --db "$db" --experiment demo --run example-prediction
+"$build/apps/dflab" leaderboard --db "$db" --metric auc --split val
