@@ -54,6 +54,7 @@ void error(const std::string& message);
 void add_plugins_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);
+void add_extract_command(CLI::App& app, Context& ctx);
 void add_data_command(CLI::App& app, Context& ctx);
 void add_score_command(CLI::App& app, Context& ctx);
 void add_runs_commands(CLI::App& app, Context& ctx);   // runs, show, leaderboard

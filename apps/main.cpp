@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   cli::add_plugins_command(app, ctx);
   cli::add_info_command(app, ctx);
   cli::add_check_command(app, ctx);
+  cli::add_extract_command(app, ctx);
   cli::add_data_command(app, ctx);
   cli::add_score_command(app, ctx);
   cli::add_runs_commands(app, ctx);

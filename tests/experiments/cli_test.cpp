@@ -99,5 +99,12 @@ TEST(Cli, CheckReportsProblemsAndExitsOne) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, ExtractOnAMissingOrInvalidExperimentFailsCleanly) {
+  auto missing = run_dflab("extract /nonexistent/exp.toml");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("/nonexistent/exp.toml: no such experiment file"), std::string::npos) << missing.err;
+  EXPECT_TRUE(missing.out.empty());
+}
+
 }  // namespace
 }  // namespace dflab

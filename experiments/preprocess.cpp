@@ -1,0 +1,137 @@
+#include "experiments/preprocess.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <thread>
+
+#include "modalities/audio/audio_feature.h"
+#include "modalities/audio/feature_cache.h"
+#include "modalities/video/face_cache.h"
+#include "modalities/video/face_detector.h"
+#include "modalities/video/face_extractor.h"
+#include "registry/diagnostics.h"
+
+namespace dflab {
+
+std::size_t PreprocessReport::count_video(const std::string& status) const {
+  return static_cast<std::size_t>(std::count_if(videos.begin(), videos.end(),
+                                                [&](const VideoPrep& v) { return v.video_status == status; }));
+}
+std::size_t PreprocessReport::count_audio(const std::string& status) const {
+  return static_cast<std::size_t>(std::count_if(videos.begin(), videos.end(),
+                                                [&](const VideoPrep& v) { return v.audio_status == status; }));
+}
+
+namespace {
+
+// [video] sampling / crop / no_face → the extractor's options.
+FaceExtractOptions face_options(const ExperimentConfig& exp) {
+  FaceExtractOptions o;
+  const Params& s = exp.sampling;
+  const std::string strategy = s.string("strategy");
+  if (strategy == "every_nth") o.sampling = FrameSampling::every_nth(static_cast<int>(s.integer("every")));
+  else if (strategy == "fps") o.sampling = FrameSampling::fixed_rate(s.real("fps"));
+  else o.sampling = FrameSampling::uniform(static_cast<int>(s.integer("frames")));
+  const double end = s.real("end_s") > 0 ? s.real("end_s") : std::numeric_limits<double>::infinity();
+  if (strategy == "window" || s.real("start_s") > 0 || s.real("end_s") > 0) o.sampling.window(s.real("start_s"), end);
+  o.crop.size = static_cast<int>(exp.crop.integer("size"));
+  o.crop.margin = static_cast<float>(exp.crop.real("margin"));
+  o.fixed_box = exp.crop.boolean("fixed_box");
+  o.detect_max_side = static_cast<int>(exp.video.integer("max_side"));
+  o.no_face = exp.video.string("no_face") == "prior" ? NoFacePolicy::mark : NoFacePolicy::centre_crop;
+  o.validate();
+  return o;
+}
+
+std::string cache_root(const ExperimentConfig& exp, const std::string& what) {
+  return (std::filesystem::path(exp.experiment.string("work_dir")) / "cache" / what).string();
+}
+
+}  // namespace
+
+PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset, const Registry& registry,
+                            const PreprocessOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  PreprocessReport report;
+  const bool do_video = !exp.detector.plugin.empty() && exp.video.boolean("enabled");
+  const bool do_audio = !exp.audio_feature.plugin.empty() && exp.audio.boolean("enabled");
+
+  // Build everything that can fail on configuration before touching any video.
+  FaceExtractOptions face_opt;
+  std::unique_ptr<FaceCache> face_cache;
+  std::string face_params;
+  if (do_video) {
+    face_opt = face_options(exp);
+    report.face_cache_dir = cache_root(exp, "faces");
+    face_cache = std::make_unique<FaceCache>(report.face_cache_dir);
+    face_params = face_cache_params(face_opt, exp.detector.plugin, exp.detector.params);
+    registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
+  }
+  std::unique_ptr<AudioFeature> feature;
+  std::unique_ptr<FeatureCache> audio_cache;
+  AudioDecodeOptions decode;
+  if (do_audio) {
+    feature = registry.create<AudioFeature>(kind::audio_feature, exp.audio_feature.plugin, exp.audio_feature.params);
+    report.audio_cache_dir = cache_root(exp, "audio");
+    audio_cache = std::make_unique<FeatureCache>(report.audio_cache_dir);
+    decode.offset_s = exp.audio.real("offset_s");
+    decode.max_duration_s = exp.audio.real("max_duration_s");
+  }
+
+  report.videos.resize(dataset.items.size());
+  int threads = options.threads > 0 ? options.threads : static_cast<int>(exp.experiment.integer("threads"));
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::max(1, std::min<int>(threads, static_cast<int>(dataset.items.size())));
+
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::size_t done = 0;
+  auto worker = [&]() {
+    std::unique_ptr<FaceDetector> detector;
+    if (do_video) detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
+    for (std::size_t i = next++; i < dataset.items.size(); i = next++) {
+      const VideoItem& item = dataset.items[i];
+      VideoPrep& v = report.videos[i];
+      v.id = item.id;
+      v.path = item.path;
+      v.split = item.split;
+      if (do_video) {
+        try {
+          std::optional<FaceClip> cached = face_cache->load(item.path, face_params);
+          if (cached) {
+            v.video_from_cache = true;
+          } else {
+            cached = extract_faces(item.path, *detector, face_opt);
+            face_cache->store(*cached, face_params);
+          }
+          v.video_status = to_string(cached->status);
+          v.video_message = cached->message;
+        } catch (const std::exception& e) {   // a missing file (stat) or an unwritable cache
+          v.video_status = "failed";
+          v.video_message = item.path + ": " + e.what();
+        }
+      }
+      if (do_audio) {
+        const FeatureResult r = extract_feature(item.path, *feature, decode, audio_cache.get());
+        v.audio_status = to_string(r.status);
+        v.audio_message = r.error;
+        v.audio_from_cache = r.from_cache;
+      }
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      ++done;
+      if (options.on_progress) options.on_progress(done, dataset.items.size(), v);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace dflab

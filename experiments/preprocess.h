@@ -1,0 +1,53 @@
+#pragma once
+// The preprocessing stage of an experiment: face crops and audio features of every video,
+// in parallel, through the on-disk caches, so a second run (or a resumed one) skips what is done.
+//
+//   PreprocessReport r = preprocess(exp, dataset, registry, {/*threads=*/0, on_progress});
+//   for (const VideoPrep& v : r.videos) if (!v.video_ok()) warn(v.id + ": " + v.video_message);
+//
+// Caches live under <work_dir>/cache/{faces,audio}. Each worker builds its own face detector
+// (detectors are not thread-safe); memory holds one video's sampled frames per worker, never a
+// dataset's crops. Bad files never stop the stage: each video's outcome is recorded.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "datasets/dataset.h"
+#include "experiments/experiment_config.h"
+#include "registry/registry.h"
+
+namespace dflab {
+
+struct VideoPrep {
+  std::string id, path, split;
+  // "ok", "partial", "no_face", "no_video", "failed", or "off" when the modality is disabled.
+  std::string video_status = "off";
+  std::string video_message;
+  bool video_from_cache = false;
+  // "ok", "no_audio_stream", "unreadable", "feature_error", or "off".
+  std::string audio_status = "off";
+  std::string audio_message;
+  bool audio_from_cache = false;
+};
+
+struct PreprocessReport {
+  std::vector<VideoPrep> videos;    // in dataset order
+  std::string face_cache_dir, audio_cache_dir;
+  double seconds = 0.0;
+  std::size_t count_video(const std::string& status) const;
+  std::size_t count_audio(const std::string& status) const;
+};
+
+struct PreprocessOptions {
+  int threads = 0;   // 0: [experiment] threads, and 0 there means every core
+  // Called after each video, one call at a time.
+  std::function<void(std::size_t done, std::size_t total, const VideoPrep& last)> on_progress;
+};
+
+// Throws ConfigError for an experiment whose plugins cannot be built (e.g. a bad model file);
+// per-video problems are outcomes in the report.
+PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset, const Registry& registry,
+                            const PreprocessOptions& options = {});
+
+}  // namespace dflab

@@ -1,0 +1,107 @@
+#include "experiments/preprocess.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "experiments/builtin_plugins.h"
+#include "experiments/experiment_data.h"
+
+namespace dflab {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool have_ffmpeg() { return std::system("ffmpeg -version >/dev/null 2>&1") == 0; }
+
+class PreprocessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dflab_prep_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "data" / "trainset");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const fs::path& rel, const std::string& text) {
+    std::ofstream(dir_ / rel, std::ios::binary) << text;
+    return (dir_ / rel).string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(PreprocessTest, RecordsEveryOutcomeAndReusesTheCache) {
+  if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not available to make test clips";
+  const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 ";
+  // a.mp4: video + audio, no face; b.mp4: video only; c.mp4: not a video at all.
+  ASSERT_EQ(std::system((ff + "-f lavfi -i sine=sample_rate=22050 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac " +
+                         (dir_ / "data/trainset/a.mp4").string()).c_str()), 0);
+  ASSERT_EQ(std::system((ff + "-t 1 -c:v libx264 -pix_fmt yuv420p " + (dir_ / "data/trainset/b.mp4").string()).c_str()), 0);
+  write("data/trainset/c.mp4", "garbage, not a video");
+  write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  const std::string exp_path = write("exp.toml",
+      "[experiment]\nname = \"prep\"\nwork_dir = \"work\"\nthreads = 2\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
+      "[video]\nsampling = { frames = 4 }\ndetector = { plugin = \"lbp\" }\ncrop = { size = 32 }\n"
+      "[audio]\nfeature = { plugin = \"mel\", n_mels = 32 }\n");
+  Registry reg = builtin_registry();
+  const ExperimentConfig exp = load_experiment(exp_path, reg);
+  const Dataset ds = load_experiment_dataset(exp);
+  ASSERT_EQ(ds.items.size(), 3u);
+
+  std::size_t calls = 0;
+  PreprocessOptions opt;
+  opt.on_progress = [&](std::size_t done, std::size_t total, const VideoPrep&) {
+    ++calls;
+    EXPECT_EQ(total, 3u);
+    EXPECT_EQ(done, calls);
+  };
+  const PreprocessReport first = preprocess(exp, ds, reg, opt);
+  ASSERT_EQ(first.videos.size(), 3u);
+  EXPECT_EQ(calls, 3u);
+  EXPECT_EQ(first.videos[0].id, "a.mp4");
+  EXPECT_EQ(first.videos[0].video_status, "no_face") << "a test pattern has no face: centre crop fallback";
+  EXPECT_EQ(first.videos[0].audio_status, "ok");
+  EXPECT_EQ(first.videos[1].video_status, "no_face");
+  EXPECT_EQ(first.videos[1].audio_status, "no_audio_stream");
+  EXPECT_EQ(first.videos[2].video_status, "failed");
+  EXPECT_NE(first.videos[2].video_message.find("c.mp4"), std::string::npos) << first.videos[2].video_message;
+  EXPECT_EQ(first.videos[2].audio_status, "unreadable");
+  EXPECT_TRUE(fs::is_directory(dir_ / "work" / "cache" / "faces"));
+  EXPECT_FALSE(first.videos[0].video_from_cache);
+
+  const PreprocessReport second = preprocess(exp, ds, reg);
+  EXPECT_TRUE(second.videos[0].video_from_cache);
+  EXPECT_TRUE(second.videos[0].audio_from_cache);
+  EXPECT_EQ(second.videos[0].video_status, "no_face") << "status comes back from the cache";
+
+  // Rewriting a file invalidates only its own entries.
+  fs::last_write_time(dir_ / "data/trainset/a.mp4", fs::file_time_type::clock::now() + std::chrono::seconds(5));
+  const PreprocessReport third = preprocess(exp, ds, reg);
+  EXPECT_FALSE(third.videos[0].video_from_cache);
+  EXPECT_FALSE(third.videos[0].audio_from_cache);
+  EXPECT_TRUE(third.videos[1].video_from_cache);
+}
+
+TEST_F(PreprocessTest, RealFfdvSamplesAllGiveFacesAndAudio) {
+  const fs::path root = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample";
+  if (!fs::is_directory(root)) GTEST_SKIP() << root << " is missing";
+  const std::string exp_path = write("exp.toml",
+      "[experiment]\nname = \"real\"\nwork_dir = \"work\"\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"" + root.string() + "\"\n"
+      "[video]\nsampling = { frames = 2 }\ncrop = { size = 64 }\n"
+      "[audio]\nfeature = { plugin = \"mel\" }\n");
+  Registry reg = builtin_registry();
+  const ExperimentConfig exp = load_experiment(exp_path, reg);
+  EXPECT_EQ(exp.detector.plugin, "dlib_hog") << "the default detector";
+  const PreprocessReport r = preprocess(exp, load_experiment_dataset(exp), reg);
+  ASSERT_EQ(r.videos.size(), 10u);
+  EXPECT_EQ(r.count_video("ok"), 10u);
+  EXPECT_EQ(r.count_audio("ok"), 10u);
+}
+
+}  // namespace
+}  // namespace dflab
