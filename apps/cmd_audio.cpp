@@ -41,10 +41,7 @@ struct AudioFeaturesArgs {
 int run_audio_features(Context& ctx, const AudioFeaturesArgs& a) {
   Registry& reg = ctx.registry();
   const PluginInfo& info = reg.info(kind::audio_feature, a.feature);   // unknown: lists what exists
-  Diagnostics diags;
-  Params params = params_from_toml(info, params_table(a.params), diags, {});
-  if (!diags.empty()) throw ConfigError(std::move(diags));
-  params.origin = "--param";
+  Params params = plugin_params_from_args(info, a.params);
   std::unique_ptr<AudioFeature> feature;
   try {
     feature = reg.create<AudioFeature>(kind::audio_feature, a.feature, params);

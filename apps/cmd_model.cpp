@@ -44,10 +44,7 @@ int run_model_info(Context& ctx, const ModelInfoArgs& a) {
     throw UsageError("unknown model '" + a.name + "' (models: " + all + ")");
   }
   const PluginInfo& info = reg.info(kind::model, a.name);
-  Diagnostics diags;
-  Params params = params_from_toml(info, params_table(a.params), diags, {});
-  if (!diags.empty()) throw ConfigError(std::move(diags));
-  params.origin = "--param";
+  Params params = plugin_params_from_args(info, a.params);
   const auto max_params = static_cast<std::int64_t>(a.max_params);
   const ModelSummary s = summarize_model(reg, a.name, params, max_params);
   const auto shape = s.input.shape(1);

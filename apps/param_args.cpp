@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "apps/cli.h"
+#include "registry/diagnostics.h"
+#include "registry/toml_params.h"
 
 namespace dflab::cli {
 
@@ -25,6 +27,14 @@ toml::value params_table(const std::vector<std::string>& pairs) {
   }
   std::istringstream in(text);
   return toml::parse(in, "--param");
+}
+
+Params plugin_params_from_args(const PluginInfo& info, const std::vector<std::string>& pairs) {
+  Diagnostics diags;
+  Params params = params_from_toml(info, params_table(pairs), diags, {});
+  if (!diags.empty()) throw ConfigError(std::move(diags));
+  params.origin = "--param";
+  return params;
 }
 
 }  // namespace dflab::cli

@@ -171,7 +171,7 @@ class Loader {
     exp_.text = ss.str();
   }
 
-  // The table under `key`, or an empty table stamped with this file's name when absent.
+  // The value under `key` of `table`, or nullptr when absent (or `table` is not a table).
   static const toml::value* get(const toml::value& table, const std::string& key) {
     if (!table.is_table()) return nullptr;
     auto it = table.as_table().find(key);

@@ -69,8 +69,11 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
     report.face_cache_dir = cache_root(exp, "faces");
     face_cache = std::make_unique<FaceCache>(report.face_cache_dir);
     face_params = face_cache_params(face_opt, exp.detector.plugin, exp.detector.params);
-    registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
   }
+  // The calling thread's detector, built here so a bad model file fails before any video; the
+  // other workers build their own (detectors are not thread-safe).
+  std::unique_ptr<FaceDetector> first_detector;
+  if (do_video) first_detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
   std::unique_ptr<AudioFeature> feature;
   std::unique_ptr<FeatureCache> audio_cache;
   AudioDecodeOptions decode;
@@ -90,9 +93,9 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;
   std::size_t done = 0;
-  auto worker = [&]() {
-    std::unique_ptr<FaceDetector> detector;
-    if (do_video) detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
+  auto worker = [&](std::unique_ptr<FaceDetector> detector) {
+    if (do_video && !detector)
+      detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
     for (std::size_t i = next++; i < dataset.items.size(); i = next++) {
       const VideoItem& item = dataset.items[i];
       VideoPrep& v = report.videos[i];
@@ -127,8 +130,8 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, nullptr);
+  worker(std::move(first_detector));
   for (auto& t : pool) t.join();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
