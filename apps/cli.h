@@ -61,5 +61,11 @@ void add_runs_commands(CLI::App& app, Context& ctx);   // runs, show, leaderboar
 void add_video_command(CLI::App& app, Context& ctx);    // video faces
 void add_audio_command(CLI::App& app, Context& ctx);    // audio features
 void add_model_command(CLI::App& app, Context& ctx);    // model info
+void add_synth_command(CLI::App& app, Context& ctx);    // synth (demo dataset generator)
+void add_report_command(CLI::App& app, Context& ctx);   // report (HTML)
+void add_run_command(CLI::App& app, Context& ctx);      // run (the experiment runner)
+void add_predict_command(CLI::App& app, Context& ctx);  // predict (score new videos with a run)
+void add_compare_command(CLI::App& app, Context& ctx);  // compare RUN_A RUN_B
+void add_augment_command(CLI::App& app, Context& ctx);  // augment (one plugin on a clip → PNGs)
 
 }  // namespace dflab::cli

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   cli::add_plugins_command(app, ctx);
   cli::add_info_command(app, ctx);
   cli::add_check_command(app, ctx);
+  cli::add_run_command(app, ctx);
+  cli::add_predict_command(app, ctx);
+  cli::add_compare_command(app, ctx);
   cli::add_extract_command(app, ctx);
   cli::add_data_command(app, ctx);
   cli::add_score_command(app, ctx);
@@ -33,6 +36,9 @@ int main(int argc, char** argv) {
   cli::add_video_command(app, ctx);
   cli::add_audio_command(app, ctx);
   cli::add_model_command(app, ctx);
+  cli::add_synth_command(app, ctx);
+  cli::add_report_command(app, ctx);
+  cli::add_augment_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "experiments/builtin_plugins.h"
 
 #include "modalities/aggregators/aggregator.h"
+#include "modalities/augment/augmentation.h"
 #include "modalities/audio/audio_feature.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/register_models.h"
@@ -10,6 +11,7 @@ namespace dflab {
 
 void register_builtin_plugins(Registry& registry) {
   register_aggregator_plugins(registry);
+  register_augmentation_plugins(registry);
   register_fusion_plugins(registry);
   register_audio_feature_plugins(registry);
   register_face_detector_plugins(registry);

@@ -91,13 +91,18 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::real("grad_clip", 0.0, "clip the gradient norm; 0 = off").range(0.0, std::nullopt),
         P::string("device", "auto", "where to train").one_of({"auto", "cpu", "cuda"}),
         P::boolean("mixed_precision", false, "float16 autocast on CUDA"),
-        P::integer("workers", 2, "data loading threads").range(0, 64)}},
+        P::integer("workers", 2, "data loading threads").range(0, 64),
+        P::integer("samples_per_video", 0,
+                   "units (crops, clips, audio windows) per video per epoch; 0 = all").range(0, 100000),
+        P::boolean("tta_flip", false, "average each crop's score with its mirror image's (validation and test)")}},
       {"output",
        {P::string("prediction_csv", "", "submission file; empty = <work_dir>/prediction.csv")
             .as_path(PathRole::output),
         P::string("format", "ffdv", "ffdv: video_name,score; dfdc: filename,label").one_of({"ffdv", "dfdc"}),
         P::string("report", "", "HTML report; empty = <work_dir>/report.html").as_path(PathRole::output),
         P::boolean("write_report", true, "write the HTML report at the end of `dflab run`"),
+        P::string("submit", "", "run whose test scores go into prediction_csv; empty = the first fusion, "
+                  "else the model with the best val logloss"),
         P::reals("clip", {0.0, 1.0}, "clip submitted scores to [low, high]").range(0.0, 1.0)}},
   };
   return schema;

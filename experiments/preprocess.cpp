@@ -26,10 +26,8 @@ std::size_t PreprocessReport::count_audio(const std::string& status) const {
                                                 [&](const VideoPrep& v) { return v.audio_status == status; }));
 }
 
-namespace {
-
 // [video] sampling / crop / no_face → the extractor's options.
-FaceExtractOptions face_options(const ExperimentConfig& exp) {
+FaceExtractOptions face_extract_options(const ExperimentConfig& exp) {
   FaceExtractOptions o;
   const Params& s = exp.sampling;
   const std::string strategy = s.string("strategy");
@@ -47,11 +45,21 @@ FaceExtractOptions face_options(const ExperimentConfig& exp) {
   return o;
 }
 
-std::string cache_root(const ExperimentConfig& exp, const std::string& what) {
+std::string cache_dir(const ExperimentConfig& exp, const std::string& what) {
   return (std::filesystem::path(exp.experiment.string("work_dir")) / "cache" / what).string();
 }
 
-}  // namespace
+std::string face_cache_params(const ExperimentConfig& exp) {
+  return face_cache_params(face_extract_options(exp), exp.detector.plugin, exp.detector.params);
+}
+
+AudioDecodeOptions audio_decode_options(const ExperimentConfig& exp, const AudioFeature& feature) {
+  AudioDecodeOptions decode;
+  decode.offset_s = exp.audio.real("offset_s");
+  decode.max_duration_s = exp.audio.real("max_duration_s");
+  decode.sample_rate = feature.sample_rate();
+  return decode;
+}
 
 PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset, const Registry& registry,
                             const PreprocessOptions& options) {
@@ -65,10 +73,10 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   std::unique_ptr<FaceCache> face_cache;
   std::string face_params;
   if (do_video) {
-    face_opt = face_options(exp);
-    report.face_cache_dir = cache_root(exp, "faces");
+    face_opt = face_extract_options(exp);
+    report.face_cache_dir = cache_dir(exp, "faces");
     face_cache = std::make_unique<FaceCache>(report.face_cache_dir);
-    face_params = face_cache_params(face_opt, exp.detector.plugin, exp.detector.params);
+    face_params = face_cache_params(exp);
   }
   // The calling thread's detector, built here so a bad model file fails before any video; the
   // other workers build their own (detectors are not thread-safe).
@@ -79,10 +87,9 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   AudioDecodeOptions decode;
   if (do_audio) {
     feature = registry.create<AudioFeature>(kind::audio_feature, exp.audio_feature.plugin, exp.audio_feature.params);
-    report.audio_cache_dir = cache_root(exp, "audio");
+    report.audio_cache_dir = cache_dir(exp, "audio");
     audio_cache = std::make_unique<FeatureCache>(report.audio_cache_dir);
-    decode.offset_s = exp.audio.real("offset_s");
-    decode.max_duration_s = exp.audio.real("max_duration_s");
+    decode = audio_decode_options(exp, *feature);
   }
 
   report.videos.resize(dataset.items.size());

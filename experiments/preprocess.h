@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "datasets/dataset.h"
+#include "modalities/audio/audio_decoder.h"
+#include "modalities/audio/audio_feature.h"
+#include "modalities/video/face_extractor.h"
 #include "experiments/experiment_config.h"
 #include "registry/registry.h"
 
@@ -44,6 +47,13 @@ struct PreprocessOptions {
   // Called after each video, one call at a time.
   std::function<void(std::size_t done, std::size_t total, const VideoPrep& last)> on_progress;
 };
+
+// Where preprocess puts things and how it keys them, for the readers of the caches (the runner).
+FaceExtractOptions face_extract_options(const ExperimentConfig& exp);
+std::string face_cache_params(const ExperimentConfig& exp);   // the face cache's params string
+std::string cache_dir(const ExperimentConfig& exp, const std::string& what);   // "faces" | "audio"
+// [audio] decode options at the feature's sample rate: FeatureCache::key(file, feature, this).
+AudioDecodeOptions audio_decode_options(const ExperimentConfig& exp, const AudioFeature& feature);
 
 // Throws ConfigError for an experiment whose plugins cannot be built (e.g. a bad model file);
 // per-video problems are outcomes in the report.

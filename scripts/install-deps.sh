@@ -15,6 +15,8 @@ packages=(
   libdlib-dev libdlib-data
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-scipy python3-torch python3-torchaudio python3-sklearn python3-opencv
+  python3-torchvision   # bench/peers/train_peer.py (resnet18), mc3_18 fixture script
+  chromium   # headless: tests/reports/report_browser_test renders the HTML report (skipped without it)
 )
 
 sudo=""

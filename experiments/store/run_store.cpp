@@ -304,6 +304,32 @@ void RunStore::add_artifact(RunId run, const std::string& kind, const std::strin
   tx.commit();
 }
 
+void RunStore::log_videos(ExperimentId experiment, const std::vector<VideoRecord>& videos) {
+  Transaction tx(db_);
+  {
+    Statement e = db_.prepare("SELECT 1 FROM experiments WHERE id = ?");
+    e.bind_all(experiment);
+    if (!e.step()) throw StoreError(path() + ": no experiment with id " + std::to_string(experiment));
+  }
+  Statement st = db_.prepare(std::string(
+      "INSERT INTO videos(experiment_id, split, video, label, video_status, video_message, audio_status, "
+      "audio_message, thumbnail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(experiment_id, split, video) DO UPDATE SET label = excluded.label, "
+      "video_status = excluded.video_status, video_message = excluded.video_message, "
+      "audio_status = excluded.audio_status, audio_message = excluded.audio_message, "
+      "thumbnail = excluded.thumbnail, updated = ") + k_now);
+  for (const VideoRecord& v : videos) {
+    check_name("video", v.video);
+    if (v.label && *v.label != 0 && *v.label != 1)
+      throw StoreError("video '" + v.video + "': label " + std::to_string(*v.label) +
+                       " is not 0 (real) or 1 (fake)");
+    st.bind_all(experiment, v.split, v.video, v.label, v.video_status, v.video_message, v.audio_status,
+                v.audio_message, v.thumbnail)
+        .run();
+  }
+  tx.commit();
+}
+
 void RunStore::finish_run(RunId run, RunStatus status) {
   if (status == RunStatus::running) throw StoreError("finish_run: the final status cannot be 'running'");
   Transaction tx(db_);
@@ -465,6 +491,27 @@ std::vector<Prediction> RunStore::predictions(RunId run, const std::string& spli
     if (!st.is_null(1)) p.label = static_cast<int>(st.int64_at(1));
     p.score = st.double_at(2);
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<VideoRecord> RunStore::videos(ExperimentId experiment, const std::string& split) const {
+  Statement st = db_.prepare(
+      "SELECT video, split, label, video_status, video_message, audio_status, audio_message, thumbnail "
+      "FROM videos WHERE experiment_id = ?1 AND (?2 = '' OR split = ?2) ORDER BY split, video");
+  st.bind(1, experiment).bind(2, split);
+  std::vector<VideoRecord> out;
+  while (st.step()) {
+    VideoRecord v;
+    v.video = st.text_at(0);
+    v.split = st.text_at(1);
+    if (!st.is_null(2)) v.label = static_cast<int>(st.int64_at(2));
+    v.video_status = st.text_at(3);
+    v.video_message = st.text_at(4);
+    v.audio_status = st.text_at(5);
+    v.audio_message = st.text_at(6);
+    v.thumbnail = st.text_at(7);
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 //   store.log_metrics(run, "val", {{"logloss", 0.31}, {"auc", 0.95},
 //                                  {"tpr_at_fpr", 0.40, "fpr=1e-3"}});
 //   store.add_artifact(run, "checkpoint", "runs/ckpt/video-effnet-e4.pt");
+//   store.log_videos(exp, {{"c.mp4", "val", 1, "no_face", "no face track in 16 frames", "ok", "", ""}});
 //   store.finish_run(run, RunStatus::finished);
 //
 //   Leaderboard lb = store.leaderboard({"auc", "val"});            // best first
@@ -98,6 +99,19 @@ struct Prediction {
 struct Artifact {
   std::string kind{};            // checkpoint, report, prediction_csv, ...
   std::string path{};
+};
+
+// One video's preprocessing outcome in an experiment (table `videos`), logged by the runner after
+// preprocessing so reports can say which videos were skipped and why.
+struct VideoRecord {
+  std::string video{};           // the dataset's video name
+  std::string split{};           // train, val, test, ...
+  std::optional<int> label{};    // 0 real / 1 fake; nullopt when unknown
+  std::string video_status{};    // ok, partial, no_face, no_video, failed, off (experiments/preprocess.h)
+  std::string video_message{};   // the reason, '' when ok
+  std::string audio_status{};    // ok, no_audio_stream, unreadable, feature_error, off
+  std::string audio_message{};
+  std::string thumbnail{};       // path of a face crop image (PNG) in the face cache; '' if none
 };
 
 struct Experiment {
@@ -205,6 +219,8 @@ class RunStore {
   void log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values);
   void log_predictions(RunId run, const std::string& split, const std::vector<Prediction>& predictions);
   void add_artifact(RunId run, const std::string& kind, const std::string& path);
+  // Upserts per-video preprocessing outcomes on (experiment, split, video): the last call wins.
+  void log_videos(ExperimentId experiment, const std::vector<VideoRecord>& videos);
   // Sets the final status (finished, failed or interrupted) and the finish time.
   void finish_run(RunId run, RunStatus status);
   // Runs still `running` that were started on this host by a process that no longer exists are
@@ -227,6 +243,8 @@ class RunStore {
   RunSummary run_summary(RunId run) const;   // StoreError when missing
   RunDetail get_run(RunId run) const;        // StoreError when missing
   std::vector<Prediction> predictions(RunId run, const std::string& split) const;   // by video
+  // Preprocessing outcomes of an experiment, by split then video; `split` empty = every split.
+  std::vector<VideoRecord> videos(ExperimentId experiment, const std::string& split = "") const;
   Leaderboard leaderboard(const LeaderboardQuery& query) const;
   // Metric names present on `split` (of finished runs, optionally of one experiment), sorted.
   std::vector<std::string> metric_names(const std::string& split,

@@ -102,6 +102,23 @@ JOIN metrics m ON m.run_id = r.id
 WHERE r.status = 'finished'
 GROUP BY r.id, m.split;
 )sql"},
+
+    {4, "videos: per-video preprocessing outcome of an experiment (status, reason, face thumbnail)",
+     R"sql(
+CREATE TABLE videos (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  split         TEXT NOT NULL DEFAULT '',
+  video         TEXT NOT NULL,
+  label         INTEGER CHECK (label IN (0, 1)),
+  video_status  TEXT NOT NULL DEFAULT '',
+  video_message TEXT NOT NULL DEFAULT '',
+  audio_status  TEXT NOT NULL DEFAULT '',
+  audio_message TEXT NOT NULL DEFAULT '',
+  thumbnail     TEXT NOT NULL DEFAULT '',
+  updated       TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (experiment_id, split, video)
+);
+)sql"},
 };
 
 bool table_exists(const Database& db, const char* name) {

@@ -1,4 +1,5 @@
 #include "modalities/aggregators/basic_aggregators.h"
+#include "modalities/aggregators/confidence_weighted.h"
 
 #include <algorithm>
 #include <functional>
@@ -59,6 +60,8 @@ void register_aggregator_plugins(Registry& registry) {
   registry.add<MedianAggregator>(MedianAggregator::info());
   registry.add<MaxAggregator>(MaxAggregator::info());
   registry.add<TopkMeanAggregator>(TopkMeanAggregator::info());
+  registry.add<ConfidenceWeightedAggregator>(ConfidenceWeightedAggregator::info());
+  registry.add<ConfidentStrategyAggregator>(ConfidentStrategyAggregator::info());
 }
 
 }  // namespace dflab

@@ -3,8 +3,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "modalities/fusion/confidence_weighted_fusion.h"
 #include "modalities/fusion/max_fusion.h"
 #include "modalities/fusion/mean_fusion.h"
+#include "modalities/fusion/stacking_fusion.h"
 #include "modalities/fusion/weighted_mean_fusion.h"
 
 namespace dflab {
@@ -24,6 +26,8 @@ void register_fusion_plugins(Registry& registry) {
   registry.add<MeanFusion>(MeanFusion::info());
   registry.add<WeightedMeanFusion>(WeightedMeanFusion::info());
   registry.add<MaxFusion>(MaxFusion::info());
+  registry.add<StackingFusion>(StackingFusion::info());
+  registry.add<ConfidenceWeightedFusion>(ConfidenceWeightedFusion::info());
 }
 
 }  // namespace dflab

@@ -6,7 +6,9 @@
 #include "modalities/models/onnx_backbone.h"
 #include "modalities/models/torchscript_model.h"
 #include "modalities/video/models/efficientnet.h"
+#include "modalities/video/models/efficientnet3d.h"
 #include "modalities/video/models/frame_tcn.h"
+#include "modalities/video/models/mc3.h"
 #include "modalities/video/models/meso4.h"
 #include "modalities/video/models/mesoinception4.h"
 #include "modalities/video/models/r2plus1d.h"
@@ -33,6 +35,8 @@ void register_model_plugins(Registry& registry) {
   // sequence models
   registry.add<FrameTcnModel>(FrameTcnModel::info());
   registry.add<R2Plus1dModel>(R2Plus1dModel::info());
+  registry.add<Mc3Model>(Mc3Model::info());
+  registry.add<EfficientNet3dModel>(EfficientNet3dModel::info());
   // audio models
   registry.add<MelResNet18Model>(MelResNet18Model::info());
   registry.add<MelCnnModel>(MelCnnModel::info());

@@ -85,6 +85,17 @@ bool FaceCache::contains(const std::string& video_path, const std::string& param
 }
 
 std::optional<FaceClip> FaceCache::load(const std::string& video_path, const std::string& params) const {
+  std::optional<Index> entry = read(video_path, params, true);
+  if (!entry) return std::nullopt;
+  return std::move(entry->clip);
+}
+
+std::optional<FaceCache::Index> FaceCache::index(const std::string& video_path, const std::string& params) const {
+  return read(video_path, params, false);
+}
+
+std::optional<FaceCache::Index> FaceCache::read(const std::string& video_path, const std::string& params,
+                                                bool pixels) const {
   VideoIdentity id;
   try {
     id = VideoIdentity::of(video_path);
@@ -99,7 +110,8 @@ std::optional<FaceClip> FaceCache::load(const std::string& video_path, const std
     if (m.at("version").get<int>() != kFormatVersion || m.at("identity").get<std::string>() != id.text() ||
         m.at("params").get<std::string>() != params)
       return std::nullopt;
-    FaceClip clip;
+    Index entry;
+    FaceClip& clip = entry.clip;
     clip.path = video_path;
     clip.status = parse_clip_status(m.at("status").get<std::string>());
     clip.message = m.at("message").get<std::string>();
@@ -115,9 +127,15 @@ std::optional<FaceClip> FaceCache::load(const std::string& video_path, const std
     clip.info.codec = info.at("codec").get<std::string>();
     for (const json& f : m.at("frames")) {
       const std::string file = f.at("file").get<std::string>();
-      cv::Mat crop = cv::imread((dir / file).string(), cv::IMREAD_COLOR);
-      if (crop.empty()) return std::nullopt;
-      clip.frames.push_back(crop);
+      const std::string crop_path = (dir / file).string();
+      if (pixels) {
+        cv::Mat crop = cv::imread(crop_path, cv::IMREAD_COLOR);
+        if (crop.empty()) return std::nullopt;
+        clip.frames.push_back(crop);
+      } else if (!fs::is_regular_file(crop_path)) {
+        return std::nullopt;
+      }
+      entry.crop_files.push_back(crop_path);
       clip.timestamps_s.push_back(f.at("t").get<double>());
       clip.frame_indices.push_back(f.at("index").get<std::int64_t>());
       clip.crop_boxes.push_back(rect_from(f.at("crop_box")));
@@ -127,7 +145,7 @@ std::optional<FaceClip> FaceCache::load(const std::string& video_path, const std
       for (const json& p : f.at("landmarks")) pts.emplace_back(p.at(0).get<float>(), p.at(1).get<float>());
       clip.landmarks.push_back(std::move(pts));
     }
-    return clip;
+    return entry;
   } catch (const std::exception&) {
     return std::nullopt;   // damaged entry: treated as absent, rewritten by the next store()
   }

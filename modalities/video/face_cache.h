@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "modalities/video/face_extractor.h"
 #include "registry/params.h"
@@ -50,6 +51,13 @@ class FaceCache {
   // nullopt when absent, unreadable, or made for another identity/params. sampled_frames and
   // detections are not cached.
   std::optional<FaceClip> load(const std::string& video_path, const std::string& params) const;
+  // Like load, but without reading pixels: `clip.frames` stays empty and `crop_files[i]` is the
+  // absolute path of crop i, so a training loader can read one crop at a time instead of a clip.
+  struct Index {
+    FaceClip clip;
+    std::vector<std::string> crop_files;
+  };
+  std::optional<Index> index(const std::string& video_path, const std::string& params) const;
   // Writes the entry atomically; replaces an invalid entry; keeps a valid one written meanwhile
   // by another process. Throws std::runtime_error naming the entry on I/O failure.
   void store(const FaceClip& clip, const std::string& params) const;
@@ -57,6 +65,7 @@ class FaceCache {
   const std::string& root() const { return root_; }
 
  private:
+  std::optional<Index> read(const std::string& video_path, const std::string& params, bool pixels) const;
   std::string root_;
   CacheImageFormat format_;
   int jpeg_quality_;

@@ -14,6 +14,9 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::aggregator, "max"},       {kind::aggregator, "mean"},   {kind::aggregator, "median"},
       {kind::aggregator, "topk_mean"}, {kind::fusion, "max"},        {kind::fusion, "mean"},
       {kind::fusion, "weighted_mean"},
+      {kind::aggregator, "confidence_weighted"}, {kind::aggregator, "confident_strategy"},
+      {kind::fusion, "stacking"},      {kind::fusion, "confidence_weighted"},
+      {kind::model, "mc3_18"},         {kind::model, "efficientnet3d_b0"},
       {kind::audio_feature, "stft"},   {kind::audio_feature, "mel"},   {kind::audio_feature, "mfcc"},
       {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"},
       {kind::face_detector, "haar"},   {kind::face_detector, "lbp"},   {kind::face_detector, "dlib_hog"},
@@ -27,6 +30,13 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::model, "mel_cnn"},        {kind::model, "lcnn"},           {kind::model, "torchscript"},
       {kind::model, "xception"},       {kind::model, "r2plus1d_18"},
       {kind::model, "se_resnext50"},    {kind::model, "onnx_backbone"},
+      {kind::augmentation, "hflip"},   {kind::augmentation, "random_resized_crop"},
+      {kind::augmentation, "color_jitter"}, {kind::augmentation, "gaussian_blur"},
+      {kind::augmentation, "gaussian_noise"}, {kind::augmentation, "cutout"}, {kind::augmentation, "jpeg"},
+      {kind::augmentation, "h264_reencode"}, {kind::augmentation, "landmark_cutout"},
+      {kind::augmentation, "cutmix"},  {kind::augmentation, "mixup"},   {kind::augmentation, "paired_mixup"},
+      {kind::augmentation, "audio_gain"}, {kind::augmentation, "audio_noise"},
+      {kind::augmentation, "time_shift"}, {kind::augmentation, "spec_augment"},
   };
   for (const auto& [k, name] : expected) EXPECT_TRUE(reg.contains(k, name)) << k << "/" << name;
 }

@@ -4,6 +4,10 @@
 // output and finite gradients. Also: the parameter counts of the larger torchvision-layout models.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include "modalities/models/register_models.h"
 #include "modalities/models/model.h"
 
@@ -73,11 +77,83 @@ TEST(ModelZoo, TorchvisionLayoutParameterCounts) {
       {"xception", 22'855'952, 1000, 2048},         // Cadene pretrainedmodels / timm legacy_xception
       {"se_resnext50", 27'559'896, 1000, 2048},     // Cadene pretrainedmodels se_resnext50_32x4d
       {"r2plus1d_18", 31'505'325, 400, 512},        // torchvision video model, 400 Kinetics classes
+      // /usr/bin/python3 -c "import torchvision; m = torchvision.models.video.mc3_18();
+      //   print(sum(p.numel() for p in m.parameters()))"   (python3-torchvision 0.14.1) -> 11695440
+      {"mc3_18", 11'695'440, 400, 512},
   };
   for (const auto& c : cases) {
     auto m = reg.create<Model>(kind::model, c.name, reg.defaults(kind::model, c.name));
     EXPECT_EQ(m->n_parameters(), c.torchvision - (c.classes - 1) * (c.features + 1)) << c.name;
   }
+}
+
+// Every tensor of torchvision's mc3_18 state dict (fixtures/mc3_18_state_dict.txt, made by
+// fixtures/make_mc3_state_dict.py) has a tensor of the same name and shape in ours, except the
+// 400-class head; so its Kinetics weights map by name.
+TEST(ModelZoo, Mc3StateDictLinesUpWithTorchvision) {
+  const Registry reg = model_registry();
+  auto m = reg.create<Model>(kind::model, "mc3_18", reg.defaults(kind::model, "mc3_18"));
+  std::map<std::string, std::vector<std::int64_t>> ours;
+  for (const auto& [name, t] : m->named_state()) ours[name] = t.sizes().vec();
+  std::ifstream in(std::string(DFLAB_SOURCE_DIR) + "/tests/modalities/models/fixtures/mc3_18_state_dict.txt");
+  ASSERT_TRUE(in) << "missing mc3_18_state_dict.txt";
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string name, dims;
+    fields >> name >> dims;
+    std::vector<std::int64_t> shape;
+    std::istringstream ds(dims);
+    for (std::string d; std::getline(ds, d, ',');) shape.push_back(std::stoll(d));
+    ++n;
+    if (name.rfind("fc.", 0) == 0) continue;
+    ASSERT_TRUE(ours.count(name)) << name << " missing";
+    EXPECT_EQ(ours[name], shape) << name;
+  }
+  EXPECT_EQ(n, 122u);
+  EXPECT_EQ(ours.size(), n) << "extra or missing tensors";
+  EXPECT_EQ(ours["fc.weight"], (std::vector<std::int64_t>{1, 512}));
+}
+
+// The temporal convs really mix frames: a per-frame network averaged over T gives the same clip
+// logit for any order of the frames (batch-norm statistics too are order-free); ours must not, and
+// does once the temporal kernels keep only their centre tap. T must equal `frames`.
+// (Train mode without dropout: in eval mode the untrained running statistics let the SE gates
+// saturate, and the untrained net's output does not depend on its input at all.)
+TEST(ModelZoo, EfficientNet3dMixesFramesOverTime) {
+  at::set_num_threads(1);
+  torch::manual_seed(0);
+  const Registry reg = model_registry();
+  Params p = reg.defaults(kind::model, "efficientnet3d_b0");
+  p.set("input_size", std::int64_t{32});
+  p.set("width", 0.25);
+  p.set("depth", 0.25);
+  p.set("dropout", 0.0);
+  p.set("stochastic_depth", 0.0);
+  auto m = reg.create<Model>(kind::model, "efficientnet3d_b0", p);
+  ASSERT_EQ(m->input().shape(1), (std::vector<std::int64_t>{1, 7, 3, 32, 32}));
+  std::vector<torch::Tensor> temporal;
+  for (const auto& [name, t] : m->named_state())
+    if (t.dim() == 5) {
+      temporal.push_back(t);
+      EXPECT_EQ(t.size(2), 3) << name;
+      EXPECT_NE(name.find(".block.0.0.conv.weight"), std::string::npos) << name;
+    }
+  EXPECT_GT(temporal.size(), 0u);
+  m->train();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = torch::randn({2, 7, 3, 32, 32});
+  const torch::Tensor shuffled = x.index_select(1, torch::tensor({3, 1, 2, 0, 6, 5, 4}));
+  const auto order_effect = [&] { return (m->forward(x) - m->forward(shuffled)).abs().max().item<float>(); };
+  EXPECT_GT(order_effect(), 1e-3f) << "clip logit does not depend on frame order";
+  for (torch::Tensor& w : temporal) {   // centre tap only: each block sees its own frame
+    w.select(2, 0).zero_();
+    w.select(2, 2).zero_();
+  }
+  EXPECT_LT(order_effect(), 1e-4f) << "per-frame control should be order-free";
+  EXPECT_THROW(m->forward(torch::randn({1, 6, 3, 32, 32})), std::invalid_argument) << "T != frames";
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+#pragma once
+// `dflab synth`: a small audio-visual deepfake dataset in FFDV layout, generated from a seed — the
+// data of the README's demo. Four kinds as in FakeAVCeleb, balanced within each split; a clip is
+// fake (target 1) when either track is fake, so a video-only or an audio-only detector misses one
+// fake kind each and only fusing both finds all three.
+//
+//   out/trainset/<name>.mp4   out/trainset_label.txt   video_name,target
+//   out/valset/<name>.mp4     out/valset_label.txt     video_name,target
+//   out/testset/<name>.mp4    out/prediction.csv       video_name            (names to predict)
+//   out/testset_truth.txt     video_name,target of the test clips (not a *_label.txt, so readers
+//                             keep the test split unlabeled; `dflab score --labels` reads it)
+//   out/kinds.csv             video_name,split,kind,video,audio,target   (group results by kind)
+//   out/synth.txt             the options that made it (key = value)
+//
+// Each clip: H.264 + AAC mp4 (media_writer.h) with a cartoon face (cartoon_face.h; fake: a
+// re-sampled, colour-shifted inner face pasted back with a seam) and a voice (synthetic_voice.h;
+// fake: a vocoded, band-limited copy of the same utterance). Names are neutral hashes: nothing in a
+// file name gives its label away.
+//
+//   SynthOptions o;  o.out_dir = "data/synth";  o.seed = 7;
+//   SynthResult r = generate_synth_dataset(o, [](const SynthClip& c) { bar.tick(); });
+//
+// Deterministic: the same options give byte-identical files, whatever the thread count (each clip
+// draws from its own random stream, and encoders run single-threaded).
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dflab::synth {
+
+enum class SynthKind {
+  real_video_real_audio,   // target 0
+  fake_video_real_audio,   // target 1
+  real_video_fake_audio,   // target 1
+  fake_video_fake_audio,   // target 1
+};
+inline constexpr int n_synth_kinds = 4;
+// FakeAVCeleb's names: "RealVideo-RealAudio", "FakeVideo-RealAudio", ...
+const char* to_string(SynthKind kind);
+bool has_fake_video(SynthKind kind);
+bool has_fake_audio(SynthKind kind);
+int target_of(SynthKind kind);   // 1 when either track is fake
+
+struct SynthOptions {
+  std::string out_dir;
+  int n_train = 80, n_val = 24, n_test = 24;   // clips per split
+  double seconds = 2.0;                        // clip length
+  int width = 320, height = 240;               // even; faces are ~40 % of the height
+  int fps = 15;
+  int sample_rate = 16000;                     // Hz, mono AAC
+  int crf = 20;                                // libx264 quality: the fakes' seam must survive it
+  std::uint64_t seed = 1;
+  int threads = 2;                             // clips written in parallel
+  // A non-empty out_dir is refused unless set; then only what the generator writes (the split
+  // folders, lists, kinds.csv, synth.txt) is replaced, and other files are left alone.
+  bool overwrite = false;
+
+  // Throws std::invalid_argument naming the bad option.
+  void validate() const;
+};
+
+struct SynthClip {
+  std::string name;    // "<16 hex>.mp4"
+  std::string split;   // "train", "val", "test"
+  std::string path;    // where it was written
+  SynthKind kind = SynthKind::real_video_real_audio;
+  int target = 0;
+};
+
+struct SynthResult {
+  std::vector<SynthClip> clips;    // train, then val, then test; in list order
+  std::string video_codec;         // encoder used: "libx264", or "mpeg4" where libx264 is absent
+  std::vector<std::string> lists;  // label/name files written
+  // Counts of `kind` in `split` ("" for all splits).
+  int count(const std::string& split, SynthKind kind) const;
+};
+
+// Called once per finished clip, from worker threads but never concurrently.
+using SynthProgress = std::function<void(const SynthClip&)>;
+
+// Throws std::invalid_argument for bad options, std::runtime_error naming out_dir when it is not
+// empty (without overwrite) or cannot be written, MediaError naming a clip that fails to encode.
+SynthResult generate_synth_dataset(const SynthOptions& options, const SynthProgress& progress = {});
+
+// One clip of `kind` drawn from `clip_seed` (what generate_synth_dataset writes for each entry).
+// Returns the video encoder used.
+std::string write_synth_clip(const std::string& path, SynthKind kind, std::uint64_t clip_seed,
+                             const SynthOptions& options);
+
+}  // namespace dflab::synth

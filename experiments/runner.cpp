@@ -1,0 +1,818 @@
+#include "experiments/runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+#include "datasets/splits.h"
+#include "experiments/experiment_data.h"
+#include "experiments/store/run_store.h"
+#include "experiments/torch_runtime.h"
+#include "experiments/training/audio_feature_source.h"
+#include "experiments/training/checkpoint.h"
+#include "experiments/training/face_crop_source.h"
+#include "experiments/training/trainer.h"
+#include "metrics/binary_metrics.h"
+#include "modalities/aggregators/aggregator.h"
+#include "modalities/audio/feature_cache.h"
+#include "modalities/augment/augmentation.h"
+#include "modalities/fusion/fusion.h"
+#include "modalities/models/model.h"
+#include "modalities/video/face_cache.h"
+#include "registry/diagnostics.h"
+#include "reports/report.h"
+
+namespace dflab {
+
+namespace fs = std::filesystem;
+
+void write_prediction_csv(const std::string& path, const std::string& format,
+                          const std::vector<std::pair<std::string, double>>& rows, double clip_low, double clip_high) {
+  std::error_code ec;
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) throw std::runtime_error(path + ": cannot write the prediction file");
+    out << (format == "dfdc" ? "filename,label\n" : "video_name,score\n");
+    out.precision(6);
+    for (const auto& [name, score] : rows) out << name << "," << std::fixed << std::clamp(score, clip_low, clip_high) << "\n";
+    if (!out.flush()) throw std::runtime_error(path + ": write failed");
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error(path + ": cannot move the prediction file into place: " + ec.message());
+}
+
+namespace {
+
+using store::RunStore;
+
+// Scores of one model (or fusion) for every video it was asked about.
+struct ScoreSet {
+  std::map<std::string, double> val, test;   // video id -> P(fake), prior-filled
+  int prior_filled = 0;
+};
+
+struct ItemLists {
+  std::vector<const VideoItem*> train, val, test;
+};
+
+void warn(const RunnerOptions& o, ExperimentResult& r, const std::string& message) {
+  r.warnings.push_back(message);
+  if (o.callbacks.on_warning) o.callbacks.on_warning(message);
+}
+
+void stage(const RunnerOptions& o, const std::string& s) {
+  if (o.callbacks.on_stage) o.callbacks.on_stage(s);
+}
+
+std::vector<store::Metric> to_store_metrics(const BinaryReport& r) {
+  std::vector<store::Metric> out;
+  for (const MetricResult& m : r.metrics) out.push_back({m.name, m.value, m.note});
+  return out;
+}
+
+std::map<std::string, std::optional<double>> metric_map(const BinaryReport& r) {
+  std::map<std::string, std::optional<double>> out;
+  for (const MetricResult& m : r.metrics) out[m.name] = m.value;
+  return out;
+}
+
+// Metrics of `scores` on `items` (labelled only). nullopt when no item is labelled.
+std::optional<BinaryReport> score_items(const std::vector<const VideoItem*>& items, const std::map<std::string, double>& scores,
+                                        std::uint64_t seed) {
+  std::vector<int> labels;
+  std::vector<double> probs;
+  for (const VideoItem* it : items) {
+    auto s = scores.find(it->id);
+    if (!it->label || s == scores.end()) continue;
+    labels.push_back(*it->label);
+    probs.push_back(s->second);
+  }
+  if (labels.empty() || labels.size() != items.size()) return std::nullopt;
+  EvaluateOptions eo;
+  eo.seed = seed;
+  return evaluate(labels, probs, eo);
+}
+
+std::vector<store::Prediction> to_predictions(const std::vector<const VideoItem*>& items,
+                                              const std::map<std::string, double>& scores) {
+  std::vector<store::Prediction> out;
+  for (const VideoItem* it : items) {
+    auto s = scores.find(it->id);
+    if (s != scores.end()) out.push_back({it->id, it->label, s->second});
+  }
+  return out;
+}
+
+class ExperimentRunner {
+ public:
+  ExperimentRunner(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options)
+      : exp_(exp), reg_(registry), opt_(options), seed_(static_cast<std::uint64_t>(exp.experiment.integer("seed"))) {}
+
+  // ---- predict ------------------------------------------------------------------------------
+  PredictOutcome predict(RunStore& store, store::RunId run, const PredictRequest& req) {
+    PredictOutcome out;
+    const store::RunSummary summary = store.run_summary(run);
+    out.run = summary.experiment + "/" + summary.name;
+    ds_.layout = "files";
+    std::set<std::string> ids;
+    for (const std::string& path : req.videos) {
+      VideoItem it;
+      it.id = fs::path(path).filename().string();
+      if (!ids.insert(it.id).second) it.id = path;   // two files of one name: keep them apart
+      it.path = fs::absolute(path).string();
+      it.split = "test";
+      ds_.items.push_back(it);
+    }
+    for (const VideoItem& it : ds_.items) lists_.test.push_back(&it);
+    if (req.threads > 0) pre_threads_ = req.threads;
+    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+    stage(opt_, "preprocess");
+    PreprocessOptions po;
+    po.threads = pre_threads_;
+    po.on_progress = opt_.callbacks.on_preprocess;
+    ExperimentConfig pre = exp_;
+    if (!needs_modality(store, run, "video")) pre.detector.plugin.clear();
+    if (!needs_modality(store, run, "audio")) pre.audio_feature.plugin.clear();
+    res_.preprocess = preprocess(pre, ds_, reg_, po);
+    for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
+    const std::vector<double> scores = scores_of_run(store, run);
+    for (std::size_t i = 0; i < ds_.items.size(); ++i) out.scores.push_back({ds_.items[i].id, scores[i]});
+    out.warnings = res_.warnings;
+    return out;
+  }
+
+  ExperimentResult run() {
+    const auto t0 = std::chrono::steady_clock::now();
+    res_.experiment = exp_.experiment.string("name");
+    stage(opt_, "dataset");
+    ds_ = load_experiment_dataset(exp_);
+    for (const SkippedItem& s : ds_.skipped) warn(opt_, res_, "skipped: " + s.to_string());
+    for (const VideoItem& it : ds_.items) {
+      if (it.split == "train" && it.label) lists_.train.push_back(&it);
+      else if (it.split == "val" && it.label) lists_.val.push_back(&it);
+      else if (it.split == "test") lists_.test.push_back(&it);
+      else warn(opt_, res_, it.id + ": split '" + it.split + "'" + (it.label ? "" : " without a label") + " is not used");
+    }
+    res_.n_train = lists_.train.size();
+    res_.n_val = lists_.val.size();
+    res_.n_test = lists_.test.size();
+    // Validation scores are those of `val`, or out-of-fold over train + val with k folds.
+    scored_val_ = lists_.val;
+    if (exp_.data.integer("folds") > 1) {
+      scored_val_ = lists_.train;
+      scored_val_.insert(scored_val_.end(), lists_.val.begin(), lists_.val.end());
+    }
+    if (lists_.train.empty()) throw ConfigError(exp_.file, 0, "the dataset has no labelled training videos");
+    std::size_t fakes = 0;
+    for (const VideoItem* it : lists_.train) fakes += *it->label != 0;
+    prior_ = static_cast<double>(fakes) / static_cast<double>(lists_.train.size());
+
+    set_torch_threads(static_cast<int>(exp_.experiment.integer("threads")));
+
+    stage(opt_, "preprocess");
+    ExperimentConfig pre = exp_;
+    if (!exp_.has_video_models()) pre.detector.plugin.clear();
+    if (!exp_.has_audio_models()) pre.audio_feature.plugin.clear();
+    PreprocessOptions po;
+    po.on_progress = opt_.callbacks.on_preprocess;
+    res_.preprocess = preprocess(pre, ds_, reg_, po);
+    for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
+
+    res_.db = exp_.experiment.string("db");
+    store_ = std::make_unique<RunStore>(RunStore::open(res_.db));
+    experiment_id_ = store_->experiment(res_.experiment);
+    if (opt_.resume) store_->mark_interrupted_runs();
+    log_videos();
+
+    for (const ModelEntry& m : exp_.models) {
+      stage(opt_, "model " + m.name);
+      run_model(m);
+    }
+    std::map<std::string, int> fusion_names;
+    for (const PluginChoice& f : exp_.fusions) {
+      std::string name = "fusion-" + f.plugin;
+      if (++fusion_names[name] > 1) name += "-" + std::to_string(fusion_names[name]);
+      stage(opt_, name);
+      run_fusion(name, f);
+    }
+    write_submission();
+    write_html_report();
+    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(res_);
+  }
+
+ private:
+  std::map<std::string, std::string> params_of(const RunStore& store, store::RunId run) const {
+    std::map<std::string, std::string> p;
+    for (const auto& [k, v] : store.get_run(run).params) p[k] = v;
+    return p;
+  }
+
+  std::vector<store::RunId> inputs_of(const RunStore& store, store::RunId run) const {
+    std::vector<store::RunId> ids;
+    const store::RunSummary s = store.run_summary(run);
+    std::stringstream ss(params_of(store, run)["inputs"]);
+    for (std::string name; std::getline(ss, name, ',');) {
+      std::optional<store::RunId> id = store.find_run(s.experiment + "/" + name);
+      if (!id) throw std::runtime_error("fusion " + s.name + ": its input run " + s.experiment + "/" + name + " is not in the store");
+      ids.push_back(*id);
+    }
+    return ids;
+  }
+
+  bool needs_modality(const RunStore& store, store::RunId run, const std::string& modality) const {
+    const store::RunSummary s = store.run_summary(run);
+    if (s.kind != store::RunKind::fusion) return s.modality == modality;
+    for (store::RunId id : inputs_of(store, run))
+      if (needs_modality(store, id, modality)) return true;
+    return false;
+  }
+
+  // Scores of ds_.items by a stored run (prior-filled).
+  std::vector<double> scores_of_run(const RunStore& store, store::RunId run) {
+    const store::RunDetail d = store.get_run(run);
+    auto params = params_of(store, run);
+    const double prior = params.count("prior") ? std::stod(params["prior"]) : 0.5;
+    if (d.run.kind == store::RunKind::fusion) {
+      const std::vector<store::RunId> inputs = inputs_of(store, run);
+      ScoreMatrix fresh, val;
+      std::vector<int> labels;
+      std::map<std::string, std::size_t> row_of;   // val video -> column
+      for (std::size_t k = 0; k < inputs.size(); ++k) {
+        fresh.push_back(scores_of_run(store, inputs[k]));
+        const std::vector<store::Prediction> pv = store.predictions(inputs[k], "val");
+        if (k == 0)
+          for (const auto& p : pv)
+            if (p.label) {
+              row_of[p.video] = labels.size();
+              labels.push_back(*p.label);
+            }
+        std::vector<double> column(labels.size(), prior);
+        for (const auto& p : pv) {
+          auto it = row_of.find(p.video);
+          if (it != row_of.end()) column[it->second] = p.score;
+        }
+        val.push_back(std::move(column));
+      }
+      const std::string spec = params["fusion"];
+      const PluginChoice* choice = nullptr;
+      for (const PluginChoice& f : exp_.fusions)
+        if (spec == f.plugin + " " + f.params.canonical()) choice = &f;
+      if (!choice) throw std::runtime_error(d.run.name + ": the experiment file no longer has the fusion '" + spec + "'");
+      std::unique_ptr<Fusion> fusion = reg_.create<Fusion>(kind::fusion, choice->plugin, choice->params);
+      fusion->fit(val, labels);
+      return fusion->fuse(fresh);
+    }
+    const ModelEntry* m = nullptr;
+    for (const ModelEntry& e : exp_.models)
+      if (e.name == d.run.name) m = &e;
+    if (!m) throw std::runtime_error(d.run.name + ": the experiment file " + exp_.file + " no longer has this model");
+    std::vector<std::string> checkpoints;
+    for (const store::Artifact& a : d.artifacts)
+      if (a.kind == "checkpoint") checkpoints.push_back(a.path);
+    if (checkpoints.empty()) throw std::runtime_error(d.run.name + ": the run has no checkpoint (did it finish?)");
+    std::vector<double> sum(ds_.items.size(), 0.0);
+    std::vector<int> count(ds_.items.size(), 0);
+    std::vector<std::string> reasons(ds_.items.size());
+    for (const std::string& ckpt : checkpoints) {
+      stage(opt_, "predict " + d.run.name + " (" + fs::path(ckpt).parent_path().filename().string() + ")");
+      std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m->model.plugin, m->model.params);
+      const InputNormalisation norm = load_model_checkpoint(*model, ckpt);
+      const InputSpec in = model->input();
+      std::unique_ptr<SampleSource> src = make_source(*m, in, lists_.test, norm);
+      std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m->aggregate.plugin, m->aggregate.params);
+      const TrainSettings ts = TrainSettings::from(m->train, seed_);
+      PredictSettings ps;
+      ps.batch = ts.batch;
+      ps.workers = ts.workers;
+      ps.tta_flip = ts.tta_flip;
+      ps.sequence = in.modality == Modality::sequence;
+      ps.device = resolve_device(ts.device);
+      ps.mixed_precision = ts.mixed_precision;
+      model->to(ps.device);
+      const std::vector<VideoScore> vs = predict_videos(*model, *src, *agg, ps);
+      for (std::size_t i = 0; i < vs.size(); ++i) {
+        if (vs[i].score) {
+          sum[i] += *vs[i].score;
+          ++count[i];
+        } else {
+          reasons[i] = vs[i].missing_reason;
+        }
+      }
+    }
+    std::vector<double> out(ds_.items.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      out[i] = count[i] ? sum[i] / count[i] : prior;
+      if (!count[i]) warn(opt_, res_, d.run.name + ": " + ds_.items[i].id + " given the prior " + std::to_string(prior).substr(0, 5) + ": " + reasons[i]);
+    }
+    return out;
+  }
+
+  // ---- runs in the store ------------------------------------------------------------------
+  // The run to log into, and whether it already finished (resume).
+  std::pair<store::RunId, bool> open_run(const std::string& name, const std::string& plugin, const std::string& modality,
+                                         store::RunKind kind) {
+    if (opt_.resume) {
+      if (std::optional<store::RunId> id = store_->find_run(res_.experiment + "/" + name)) {
+        const store::RunSummary s = store_->run_summary(*id);
+        if (s.status == store::RunStatus::finished && kind == store::RunKind::model) return {*id, true};
+        store_->resume_run(*id);
+        return {*id, false};
+      }
+    }
+    store::NewRun nr;
+    nr.experiment_id = experiment_id_;
+    nr.name = name;
+    nr.plugin = plugin;
+    nr.modality = modality;
+    nr.kind = kind;
+    nr.config_toml = exp_.text;
+    nr.seed = static_cast<std::int64_t>(seed_);
+    nr.version = opt_.version;
+    return {store_->begin_run(nr), false};
+  }
+
+  // Final metrics and predictions of a run, one transaction with its finish.
+  void finish_scored_run(ResultRow& row, const ScoreSet& s) {
+    std::optional<BinaryReport> val = score_items(scored_val_, s.val, seed_);
+    std::optional<BinaryReport> test = score_items(lists_.test, s.test, seed_);
+    auto tx = store_->transaction();
+    if (!scored_val_.empty()) store_->log_predictions(row.run_id, "val", to_predictions(scored_val_, s.val));
+    if (!lists_.test.empty()) store_->log_predictions(row.run_id, "test", to_predictions(lists_.test, s.test));
+    if (val) {
+      std::vector<store::Metric> m = to_store_metrics(*val);
+      m.push_back({"prior_filled", static_cast<double>(s.prior_filled), "videos given the train prior"});
+      store_->log_metrics(row.run_id, "val", m);
+      row.val = metric_map(*val);
+    }
+    if (test) {
+      store_->log_metrics(row.run_id, "test", to_store_metrics(*test));
+      row.test = metric_map(*test);
+    }
+    store_->finish_run(row.run_id, store::RunStatus::finished);
+    tx.commit();
+    row.prior_filled = s.prior_filled;
+  }
+
+  // ---- models ------------------------------------------------------------------------------
+  void run_model(const ModelEntry& m) {
+    ResultRow row;
+    row.name = m.name;
+    row.kind = "model";
+    row.plugin = m.model.plugin;
+    row.modality = m.modality;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto [run, finished] = open_run(m.name, m.model.plugin, m.modality, store::RunKind::model);
+    row.run_id = run;
+    if (finished) {
+      ScoreSet s;
+      for (const auto& p : store_->predictions(run, "val")) s.val[p.video] = p.score;
+      for (const auto& p : store_->predictions(run, "test")) s.test[p.video] = p.score;
+      const store::RunDetail d = store_->get_run(run);
+      for (const auto& mr : d.metrics) (mr.split == "val" ? row.val : row.test)[mr.name] = mr.value;
+      row.status = "reused";
+      row.seconds = d.run.duration_s.value_or(0.0);
+      scores_[m.name] = std::move(s);
+      res_.rows.push_back(std::move(row));
+      return;
+    }
+    try {
+      ScoreSet s = train_and_predict(m, row);
+      finish_scored_run(row, s);
+      row.status = "finished";
+      if (s.prior_filled > 0) {
+        row.message = "given the prior " + std::to_string(prior_).substr(0, 5) + ": " + row.message;
+        warn(opt_, res_, m.name + ": " + std::to_string(s.prior_filled) + " val/test video(s) " + row.message);
+      }
+      scores_[m.name] = std::move(s);
+    } catch (const std::exception& e) {
+      row.status = "failed";
+      row.message = e.what();
+      warn(opt_, res_, "model " + m.name + " failed: " + row.message);
+      try {
+        store_->log_params(run, {{"error", row.message}});
+        store_->finish_run(run, store::RunStatus::failed);
+      } catch (const std::exception& e2) {
+        warn(opt_, res_, std::string("cannot record the failure in the store: ") + e2.what());
+      }
+    }
+    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res_.rows.push_back(std::move(row));
+  }
+
+  std::unique_ptr<SampleSource> make_source(const ModelEntry& m, const InputSpec& in,
+                                            const std::vector<const VideoItem*>& items,
+                                            std::optional<InputNormalisation> norm) {
+    std::map<std::string, int> index;
+    for (std::size_t i = 0; i < items.size(); ++i) index[items[i]->id] = static_cast<int>(i);
+    auto video_of = [&](const VideoItem* it) {
+      SourceVideo v{it->id, it->label, -1};
+      if (it->original) {
+        auto o = index.find(*it->original);
+        if (o != index.end()) v.original = o->second;
+      }
+      return v;
+    };
+    if (m.modality == "video") {
+      if (exp_.detector.plugin.empty() || !exp_.video.boolean("enabled"))
+        throw std::invalid_argument("a video model needs [video] enabled = true and a detector");
+      if (in.modality == Modality::audio || in.channels != 3)
+        throw std::invalid_argument("model plugin " + m.model.plugin + " takes " + in.describe() +
+                                    ", not 3-channel face crops: is modality = \"video\" right?");
+      if (!face_cache_) {
+        face_cache_ = std::make_unique<FaceCache>(cache_dir(exp_, "faces"));
+        face_params_ = face_cache_params(exp_);
+      }
+      std::vector<FaceCropEntry> entries;
+      for (const VideoItem* it : items) entries.push_back(face_crop_entry(video_of(it), *face_cache_, it->path, face_params_));
+      return std::make_unique<FaceCropSource>(std::move(entries), static_cast<int>(in.height), static_cast<int>(in.width),
+                                              in.modality == Modality::sequence ? static_cast<int>(in.frames) : 1);
+    }
+    if (in.modality != Modality::audio)
+      throw std::invalid_argument("model plugin " + m.model.plugin + " takes " + in.describe() +
+                                  ", not audio features: is modality = \"audio\" right?");
+    if (exp_.audio_feature.plugin.empty() || !exp_.audio.boolean("enabled"))
+      throw std::invalid_argument("an audio model needs [audio] enabled = true and a feature");
+    if (!feature_) {
+      feature_ = reg_.create<AudioFeature>(kind::audio_feature, exp_.audio_feature.plugin, exp_.audio_feature.params);
+      feature_cache_ = std::make_unique<FeatureCache>(cache_dir(exp_, "audio"));
+      decode_ = audio_decode_options(exp_, *feature_);
+    }
+    const bool silence = exp_.audio.string("no_audio") == "silence";
+    std::vector<AudioFeatureEntry> entries;
+    for (const VideoItem* it : items) {
+      AudioFeatureEntry e;
+      e.video = video_of(it);
+      auto p = prep_.find(it->id);
+      const std::string status = p == prep_.end() ? "unknown" : p->second->audio_status;
+      if (status == "ok") {
+        try {
+          e.cache_key = FeatureCache::key(file_identity(it->path), *feature_, decode_);
+        } catch (const std::exception& ex) {
+          e.missing_reason = ex.what();
+        }
+      } else if (status == "no_audio_stream" && silence) {
+        e.silent = true;
+      } else {
+        e.missing_reason = "audio " + status + (p == prep_.end() || p->second->audio_message.empty() ? "" : ": " + p->second->audio_message);
+      }
+      entries.push_back(std::move(e));
+    }
+    return std::make_unique<AudioFeatureSource>(std::move(entries), *feature_cache_, static_cast<int>(in.height),
+                                                static_cast<int>(in.width), norm);
+  }
+
+  // Trains one model on `train`, validates on `val`, scores `val` and `test` (prior-filled).
+  void fit_fold(const ModelEntry& m, ResultRow& row, const std::vector<const VideoItem*>& train,
+                const std::vector<const VideoItem*>& val, const std::vector<const VideoItem*>& test,
+                const std::string& ckpt_dir, const std::string& split_suffix, bool resume,
+                std::map<std::string, double>& val_out, std::map<std::string, std::vector<double>>& test_out,
+                int& prior_filled) {
+    torch::manual_seed(seed_);
+    std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
+    row.n_parameters = model->n_parameters();
+    const InputSpec in = model->input();
+    std::unique_ptr<SampleSource> train_src = make_source(m, in, train, std::nullopt);
+    std::unique_ptr<SampleSource> val_src = val.empty() ? nullptr : make_source(m, in, val, train_src->normalisation());
+    std::vector<std::unique_ptr<Augmentation>> augs;
+    std::vector<const Augmentation*> aug_ptrs;
+    for (const PluginChoice& a : m.augment) {
+      augs.push_back(reg_.create<Augmentation>(kind::augmentation, a.plugin, a.params));
+      aug_ptrs.push_back(augs.back().get());
+    }
+    std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m.aggregate.plugin, m.aggregate.params);
+    TrainSettings ts = TrainSettings::from(m.train, seed_);
+    Trainer trainer(*model, *train_src, val_src.get(), *agg, ts, aug_ptrs, ckpt_dir);
+    trainer.on_step = [&](int epoch, std::size_t step, std::size_t steps, double loss) {
+      if (opt_.callbacks.on_train_step) opt_.callbacks.on_train_step(m.name, epoch, ts.epochs, step, steps, loss);
+    };
+    trainer.on_epoch = [&](const EpochReport& e) {
+      std::vector<store::EpochMetric> em = {{"train" + split_suffix, "loss", e.train_loss},
+                                            {"train" + split_suffix, "lr", e.lr},
+                                            {"train" + split_suffix, "seconds", e.seconds}};
+      if (e.val_logloss) em.push_back({"val" + split_suffix, "logloss", e.val_logloss});
+      if (e.val_auc) em.push_back({"val" + split_suffix, "auc", e.val_auc});
+      store_->log_epoch_metrics(row.run_id, e.epoch, em);
+      if (opt_.callbacks.on_epoch) opt_.callbacks.on_epoch(m.name, e);
+    };
+    const TrainResult tr = trainer.fit(resume);
+    store_->log_params(row.run_id, {{"best_epoch" + split_suffix, std::to_string(tr.best_epoch)},
+                                    {"epochs_run" + split_suffix, std::to_string(tr.epochs_run)},
+                                    {"stopped_early" + split_suffix, tr.stopped_early ? "true" : "false"}});
+    store_->add_artifact(row.run_id, "checkpoint", tr.best_checkpoint);
+    const PredictSettings ps = trainer.predict_settings();
+    auto fill = [&](const std::vector<VideoScore>& scores, auto&& put) {
+      for (const VideoScore& v : scores) {
+        if (!v.score) {
+          ++prior_filled;
+          row.message += std::string(row.message.empty() ? "" : "; ") + v.id + ": " + v.missing_reason;
+        }
+        put(v.id, v.score.value_or(prior_));
+      }
+    };
+    if (val_src) fill(predict_videos(*model, *val_src, *agg, ps), [&](const std::string& id, double s) { val_out[id] = s; });
+    if (!test.empty()) {
+      std::unique_ptr<SampleSource> test_src = make_source(m, in, test, train_src->normalisation());
+      fill(predict_videos(*model, *test_src, *agg, ps), [&](const std::string& id, double s) { test_out[id].push_back(s); });
+    }
+  }
+
+  ScoreSet train_and_predict(const ModelEntry& m, ResultRow& row) {
+    std::vector<std::pair<std::string, std::string>> params = {{"experiment_file", fs::absolute(exp_.file).string()},
+                                                               {"prior", std::to_string(prior_)},
+                                                               {"modality", m.modality},
+                                                               {"model", m.model.plugin},
+                                                               {"aggregate", m.aggregate.plugin + " " + m.aggregate.params.canonical()}};
+    for (const auto& [k, v] : m.model.params.values()) params.push_back({"model." + k, format_value(v)});
+    for (const auto& [k, v] : m.train.values()) params.push_back({"train." + k, format_value(v)});
+    std::string augment;
+    for (const PluginChoice& a : m.augment) augment += (augment.empty() ? "" : ", ") + a.plugin;
+    params.push_back({"augment", augment});
+    store_->log_params(row.run_id, params);
+
+    const fs::path ckpt = fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name;
+    ScoreSet s;
+    std::map<std::string, std::vector<double>> test_scores;
+    const int folds = static_cast<int>(exp_.data.integer("folds"));
+    if (folds <= 1) {
+      fit_fold(m, row, lists_.train, lists_.val, lists_.test, ckpt.string(), "", opt_.resume, s.val, test_scores,
+               s.prior_filled);
+    } else {
+      // k-fold over train + val: out-of-fold validation scores, test = mean of the k models.
+      std::vector<VideoItem> pool;
+      for (const VideoItem* it : lists_.train) pool.push_back(*it);
+      for (const VideoItem* it : lists_.val) pool.push_back(*it);
+      const std::vector<int> fold = assign_folds(pool, folds, seed_);
+      for (int f = 0; f < folds; ++f) {
+        std::vector<const VideoItem*> tr, va;
+        for (std::size_t i = 0; i < pool.size(); ++i) (fold[i] == f ? va : tr).push_back(ds_.find(pool[i].id));
+        fit_fold(m, row, tr, va, lists_.test, (ckpt / ("fold" + std::to_string(f + 1))).string(),
+                 "_fold" + std::to_string(f + 1), opt_.resume, s.val, test_scores, s.prior_filled);
+      }
+    }
+    for (const auto& [id, v] : test_scores) s.test[id] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    return s;
+  }
+
+  // ---- fusion ------------------------------------------------------------------------------
+  void run_fusion(const std::string& name, const PluginChoice& f) {
+    ResultRow row;
+    row.name = name;
+    row.kind = "fusion";
+    row.plugin = f.plugin;
+    row.modality = "fused";
+    const auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::string> models;
+    for (const ModelEntry& m : exp_.models)
+      if (scores_.count(m.name)) models.push_back(m.name);
+    if (models.size() < 2) {
+      row.status = "skipped";
+      row.message = "needs at least two models with scores (have " + std::to_string(models.size()) + ")";
+      warn(opt_, res_, name + " skipped: " + row.message);
+      res_.rows.push_back(std::move(row));
+      return;
+    }
+    row.run_id = open_run(name, f.plugin, "fused", store::RunKind::fusion).first;
+    try {
+      std::string inputs;
+      for (const auto& m : models) inputs += (inputs.empty() ? "" : ",") + m;
+      store_->log_params(row.run_id, {{"inputs", inputs},
+                                      {"fusion", f.plugin + " " + f.params.canonical()},
+                                      {"experiment_file", fs::absolute(exp_.file).string()},
+                                      {"prior", std::to_string(prior_)}});
+      auto matrix = [&](const std::vector<const VideoItem*>& items, bool val) {
+        ScoreMatrix sm(models.size());
+        for (std::size_t k = 0; k < models.size(); ++k)
+          for (const VideoItem* it : items) {
+            const auto& by_id = val ? scores_[models[k]].val : scores_[models[k]].test;
+            auto s = by_id.find(it->id);
+            sm[k].push_back(s == by_id.end() ? prior_ : s->second);
+          }
+        return sm;
+      };
+      const ScoreMatrix val = matrix(scored_val_, true);
+      const ScoreMatrix test = matrix(lists_.test, false);
+      std::vector<int> labels;
+      for (const VideoItem* it : scored_val_) labels.push_back(*it->label);
+      if (labels.empty()) throw std::invalid_argument("fusion needs validation videos to fit and score on");
+      ScoreSet s;
+      // Out-of-fold validation scores: fit on 4/5 of the validation videos, fuse the other 1/5.
+      std::vector<double> oof(labels.size(), prior_);
+      const int k = 5;
+      std::vector<int> fold(labels.size());
+      {
+        std::vector<std::size_t> by_class[2];
+        for (std::size_t i = 0; i < labels.size(); ++i) by_class[labels[i] != 0].push_back(i);
+        std::mt19937_64 rng(seed_);
+        for (auto& c : by_class) {
+          std::shuffle(c.begin(), c.end(), rng);
+          for (std::size_t j = 0; j < c.size(); ++j) fold[c[j]] = static_cast<int>(j % k);
+        }
+      }
+      for (int fo = 0; fo < k; ++fo) {
+        ScoreMatrix fit_s(models.size()), out_s(models.size());
+        std::vector<int> fit_l;
+        std::vector<std::size_t> out_i;
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+          const bool out = fold[i] == fo;
+          for (std::size_t mm = 0; mm < models.size(); ++mm) (out ? out_s : fit_s)[mm].push_back(val[mm][i]);
+          if (out) out_i.push_back(i);
+          else fit_l.push_back(labels[i]);
+        }
+        if (out_i.empty()) continue;
+        std::unique_ptr<Fusion> fusion = reg_.create<Fusion>(kind::fusion, f.plugin, f.params);
+        const bool both = std::count(fit_l.begin(), fit_l.end(), 1) > 0 && std::count(fit_l.begin(), fit_l.end(), 0) > 0;
+        if (both) fusion->fit(fit_s, fit_l);
+        else fusion->fit(val, labels);   // too few videos for a fold with both classes: in-sample
+        const std::vector<double> fused = fusion->fuse(out_s);
+        for (std::size_t j = 0; j < out_i.size(); ++j) oof[out_i[j]] = fused[j];
+      }
+      for (std::size_t i = 0; i < labels.size(); ++i) s.val[scored_val_[i]->id] = oof[i];
+      if (!lists_.test.empty()) {
+        std::unique_ptr<Fusion> fusion = reg_.create<Fusion>(kind::fusion, f.plugin, f.params);
+        fusion->fit(val, labels);
+        const std::vector<double> fused = fusion->fuse(test);
+        for (std::size_t i = 0; i < fused.size(); ++i) s.test[lists_.test[i]->id] = fused[i];
+      }
+      finish_scored_run(row, s);
+      row.status = "finished";
+      scores_[name] = std::move(s);
+    } catch (const std::exception& e) {
+      row.status = "failed";
+      row.message = e.what();
+      warn(opt_, res_, name + " failed: " + row.message);
+      store_->log_params(row.run_id, {{"error", row.message}});
+      store_->finish_run(row.run_id, store::RunStatus::failed);
+    }
+    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    res_.rows.push_back(std::move(row));
+  }
+
+  // Per-video preprocessing outcomes (and skipped dataset rows) for the report's dataset section.
+  void log_videos() {
+    std::unique_ptr<FaceCache> cache;
+    std::string params;
+    if (exp_.has_video_models() && !res_.preprocess.face_cache_dir.empty()) {
+      cache = std::make_unique<FaceCache>(res_.preprocess.face_cache_dir);
+      params = face_cache_params(exp_);
+    }
+    std::vector<store::VideoRecord> records;
+    for (const VideoItem& it : ds_.items) {
+      store::VideoRecord r;
+      r.video = it.id;
+      r.split = it.split;
+      r.label = it.label;
+      auto p = prep_.find(it.id);
+      if (p != prep_.end()) {
+        r.video_status = p->second->video_status;
+        r.video_message = p->second->video_message;
+        r.audio_status = p->second->audio_status;
+        r.audio_message = p->second->audio_message;
+      }
+      if (cache) {
+        std::optional<FaceCache::Index> idx = cache->index(it.path, params);
+        if (idx && !idx->crop_files.empty()) r.thumbnail = idx->crop_files[idx->crop_files.size() / 2];
+      }
+      records.push_back(std::move(r));
+    }
+    for (const SkippedItem& sk : ds_.skipped) {
+      if (sk.id.empty()) continue;
+      store::VideoRecord r;
+      r.video = sk.id;
+      r.split = "skipped";
+      r.video_status = "skipped";
+      r.video_message = sk.to_string();
+      r.audio_status = "skipped";
+      records.push_back(std::move(r));
+    }
+    try {
+      store_->log_videos(experiment_id_, records);
+    } catch (const std::exception& e) {
+      warn(opt_, res_, std::string("cannot log per-video outcomes: ") + e.what());
+    }
+  }
+
+  void write_html_report() {
+    if (!exp_.output.boolean("write_report")) return;
+    std::string path = exp_.output.string("report");
+    if (path.empty()) path = (fs::path(exp_.experiment.string("work_dir")) / "report.html").string();
+    stage(opt_, "report");
+    try {
+      reports::ReportOptions ro;
+      ro.experiment = res_.experiment;
+      ro.seed = seed_;
+      ro.generator = "dflab " + opt_.version;
+      const reports::ReportSummary s = reports::write_report(*store_, ro, path);
+      for (const std::string& w : s.warnings) warn(opt_, res_, "report: " + w);
+      res_.report = path;
+    } catch (const std::exception& e) {
+      warn(opt_, res_, "the HTML report was not written: " + std::string(e.what()));
+    }
+  }
+
+  // ---- outputs -----------------------------------------------------------------------------
+  void write_submission() {
+    if (lists_.test.empty()) return;
+    std::string chosen = exp_.output.string("submit");
+    if (!chosen.empty() && !scores_.count(chosen)) {
+      warn(opt_, res_, "[output] submit = \"" + chosen + "\" has no scores (unknown or failed run); choosing automatically");
+      chosen.clear();
+    }
+    if (chosen.empty())
+      for (const ResultRow& r : res_.rows)
+        if (r.kind == "fusion" && scores_.count(r.name)) {
+          chosen = r.name;
+          break;
+        }
+    if (chosen.empty()) {
+      double best = std::numeric_limits<double>::infinity();
+      for (const ResultRow& r : res_.rows) {
+        auto it = r.val.find("logloss");
+        const double v = it != r.val.end() && it->second ? *it->second : std::numeric_limits<double>::max();
+        if (r.kind == "model" && scores_.count(r.name) && v < best) {
+          best = v;
+          chosen = r.name;
+        }
+      }
+    }
+    if (chosen.empty()) {
+      warn(opt_, res_, "no model produced test scores: prediction.csv not written");
+      return;
+    }
+    std::string path = exp_.output.string("prediction_csv");
+    if (path.empty()) path = (fs::path(exp_.experiment.string("work_dir")) / "prediction.csv").string();
+    std::vector<std::pair<std::string, double>> rows;
+    std::vector<std::string> missing;
+    const auto& test = scores_[chosen].test;
+    for (const VideoItem* it : lists_.test) {
+      auto s = test.find(it->id);
+      if (s == test.end()) missing.push_back(it->id);
+      rows.push_back({it->id, s == test.end() ? prior_ : s->second});
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + missing[i];
+      warn(opt_, res_, std::to_string(missing.size()) + " test video(s) given the prior " + std::to_string(prior_) + ": " + list);
+    }
+    const auto clip = exp_.output.reals("clip");
+    write_prediction_csv(path, exp_.output.string("format"), rows, clip[0], clip[1]);
+    res_.prediction_csv = path;
+    res_.submitted = chosen;
+    for (const ResultRow& r : res_.rows)
+      if (r.name == chosen && r.run_id) store_->add_artifact(r.run_id, "prediction_csv", path);
+  }
+
+  const ExperimentConfig& exp_;
+  const Registry& reg_;
+  int pre_threads_ = 0;
+  const RunnerOptions& opt_;
+  std::uint64_t seed_;
+  ExperimentResult res_;
+  Dataset ds_;
+  ItemLists lists_;
+  std::vector<const VideoItem*> scored_val_;
+  double prior_ = 0.5;
+  std::map<std::string, const VideoPrep*> prep_;
+  std::unique_ptr<RunStore> store_;
+  store::ExperimentId experiment_id_ = 0;
+  std::map<std::string, ScoreSet> scores_;
+  std::unique_ptr<FaceCache> face_cache_;
+  std::string face_params_;
+  std::unique_ptr<AudioFeature> feature_;
+  std::unique_ptr<FeatureCache> feature_cache_;
+  AudioDecodeOptions decode_;
+};
+
+}  // namespace
+
+PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request) {
+  store::StoreOptions so;
+  so.create = false;
+  RunStore store = RunStore::open(request.db, so);
+  const store::RunId run = store.resolve_run(request.run);
+  std::string file;
+  for (const auto& [k, v] : store.get_run(run).params)
+    if (k == "experiment_file") file = v;
+  if (file.empty()) throw std::runtime_error("run " + request.run + " records no experiment file (not made by `dflab run`)");
+  if (!fs::exists(file))
+    throw std::runtime_error("run " + request.run + ": its experiment file " + file + " is gone; predict needs it for the preprocessing");
+  const ExperimentConfig exp = load_experiment(file, registry);
+  RunnerOptions options;
+  options.callbacks = request.callbacks;
+  return ExperimentRunner(exp, registry, options).predict(store, run, request);
+}
+
+ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options) {
+  return ExperimentRunner(exp, registry, options).run();
+}
+
+}  // namespace dflab

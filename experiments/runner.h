@@ -1,0 +1,115 @@
+#pragma once
+// `dflab run`: one experiment file from videos to a leaderboard and a submission.
+//
+//   ExperimentConfig exp = load_experiment("examples/demo.toml", registry);
+//   RunnerOptions opt;  opt.resume = true;  opt.callbacks.on_epoch = ...;
+//   ExperimentResult r = run_experiment(exp, registry, opt);
+//   for (const ResultRow& row : r.rows) print(row.name, row.val["auc"]);
+//
+// Stages: dataset (splits settled) → preprocess (cached faces and audio features) → for each
+// [[models]] entry: train (trainer.h), predict val and test, score → for each fusion: fit on the
+// models' validation scores, fuse → prediction.csv → (report). Every model and fusion is a run in
+// the SQLite store with its config, parameters, epoch metrics, final metrics per split and
+// per-video predictions.
+//
+// Validation scores of a learning fusion are out-of-fold (5 folds over the validation videos), so
+// a stacking fusion is never scored on the videos it was fitted on. With [data] folds = k the
+// models themselves are trained k times: validation scores are out-of-fold over train+val and
+// test scores are the mean of the k models.
+//
+// A video a model cannot score (no face under the "prior" policy, no audio, a failed decode) gets
+// the prior (the share of fakes in train) and is counted in the run's `prior_filled` metric.
+// A model that fails (bad parameters, diverged training) is logged as failed and the experiment
+// goes on with the others; nothing already logged is lost.
+//
+// Resume: a model whose run finished is not retrained (its stored predictions are reused); a run
+// that was interrupted continues from its last checkpoint; fusions are recomputed into their
+// existing runs. Logging is idempotent, so nothing is duplicated.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "experiments/experiment_config.h"
+#include "experiments/preprocess.h"
+#include "registry/registry.h"
+
+namespace dflab {
+
+struct EpochReport;
+
+struct RunnerCallbacks {
+  std::function<void(const std::string& stage)> on_stage;
+  std::function<void(const std::string& message)> on_warning;
+  std::function<void(std::size_t done, std::size_t total, const VideoPrep& last)> on_preprocess;
+  // A training step of `model`: epoch (0-based) of epochs, step (1-based) of steps, batch loss.
+  std::function<void(const std::string& model, int epoch, int epochs, std::size_t step, std::size_t steps, double loss)>
+      on_train_step;
+  std::function<void(const std::string& model, const EpochReport& epoch)> on_epoch;
+};
+
+struct RunnerOptions {
+  bool resume = false;
+  std::string version = "dev";
+  RunnerCallbacks callbacks;
+};
+
+struct ResultRow {
+  std::string name, kind, plugin, modality;       // kind: model | fusion
+  std::string status;                             // finished | reused | failed | skipped
+  std::string message;                            // why it failed or was skipped
+  std::int64_t run_id = 0;
+  std::map<std::string, std::optional<double>> val, test;   // metric -> value (test only when labelled)
+  double seconds = 0.0;
+  std::int64_t n_parameters = 0;
+  int prior_filled = 0;                           // val + test videos given the prior
+};
+
+struct ExperimentResult {
+  std::string experiment, db;
+  std::vector<ResultRow> rows;
+  std::size_t n_train = 0, n_val = 0, n_test = 0;
+  PreprocessReport preprocess;
+  std::string prediction_csv;     // written file, empty when there is no test split
+  std::string submitted;          // the run whose test scores it holds
+  std::string report;             // written HTML report, empty when off
+  std::vector<std::string> warnings;
+  double seconds = 0.0;
+};
+
+// Throws ConfigError for problems found before any work (dataset files, unbuildable plugins,
+// an empty training split); per-video and per-model problems are recorded and the run goes on.
+ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options);
+
+// `dflab predict`: scores new videos with a trained run of the store — a model run (its best
+// checkpoint, the mean over folds with k-fold) or a fusion run (its input models, the fusion
+// re-fitted on their stored validation predictions, which gives the same fusion as in the run).
+// The run's experiment file (recorded with the run) gives the preprocessing; crops and features
+// go through the experiment's caches. A video that cannot be scored gets the run's prior.
+struct PredictRequest {
+  std::string db;                      // the run store
+  std::string run;                     // "experiment/run", a run id, or a unique run name
+  std::vector<std::string> videos;     // media files
+  int threads = 0;                     // 0: the experiment's setting
+  RunnerCallbacks callbacks;
+};
+
+struct PredictOutcome {
+  std::string run;                                        // experiment/run
+  std::vector<std::pair<std::string, double>> scores;     // (file name, P(fake)), in request order
+  std::vector<std::string> warnings;
+};
+
+// Throws std::runtime_error (or ConfigError) naming what is missing: the store, the run, its
+// experiment file, a checkpoint.
+PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request);
+
+// Writes `video_name,score` (ffdv) or `filename,label` (dfdc) rows in the given order, atomically.
+// Scores are clipped to [clip_low, clip_high]. Throws std::runtime_error naming the file.
+void write_prediction_csv(const std::string& path, const std::string& format,
+                          const std::vector<std::pair<std::string, double>>& rows, double clip_low, double clip_high);
+
+}  // namespace dflab

@@ -1,0 +1,308 @@
+#include "experiments/training/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+#include <ATen/autocast_mode.h>
+
+#include "experiments/training/checkpoint.h"
+#include "metrics/binary_metrics.h"
+
+namespace dflab {
+
+namespace fs = std::filesystem;
+
+TrainSettings TrainSettings::from(const Params& p, std::uint64_t seed) {
+  TrainSettings s;
+  s.epochs = static_cast<int>(p.integer("epochs"));
+  s.batch = static_cast<int>(p.integer("batch"));
+  s.optimizer = p.string("optimizer");
+  s.lr = p.real("lr");
+  s.weight_decay = p.real("weight_decay");
+  s.momentum = p.real("momentum");
+  s.schedule = parse_lr_schedule(p.string("schedule"));
+  s.step_epochs = static_cast<int>(p.integer("step_epochs"));
+  s.step_gamma = p.real("step_gamma");
+  s.loss = p.string("loss");
+  s.focal_gamma = p.real("focal_gamma");
+  s.label_smoothing = p.real("label_smoothing");
+  s.balanced_sampling = p.boolean("balanced_sampling");
+  s.early_stopping = static_cast<int>(p.integer("early_stopping"));
+  s.grad_clip = p.real("grad_clip");
+  s.device = p.string("device");
+  s.mixed_precision = p.boolean("mixed_precision");
+  s.workers = static_cast<int>(p.integer("workers"));
+  s.samples_per_video = static_cast<int>(p.integer("samples_per_video"));
+  s.tta_flip = p.boolean("tta_flip");
+  s.seed = seed;
+  return s;
+}
+
+torch::Tensor training_loss(const torch::Tensor& logits, const torch::Tensor& targets, const std::string& loss,
+                            double label_smoothing, double focal_gamma) {
+  const torch::Tensor t = targets * (1.0 - label_smoothing) + label_smoothing / 2.0;
+  if (loss == "bce") return torch::binary_cross_entropy_with_logits(logits, t);
+  if (loss != "focal") throw std::invalid_argument("unknown loss '" + loss + "' (bce, focal)");
+  const torch::Tensor ce = torch::binary_cross_entropy_with_logits(logits, t, {}, {}, at::Reduction::None);
+  const torch::Tensor p = torch::sigmoid(logits);
+  const torch::Tensor p_t = p * t + (1 - p) * (1 - t);
+  return (ce * torch::pow(1 - p_t, focal_gamma)).mean();
+}
+
+namespace {
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainSettings& s, const std::vector<torch::Tensor>& params) {
+  std::vector<torch::Tensor> trainable;
+  for (const auto& p : params)
+    if (p.requires_grad()) trainable.push_back(p);
+  if (s.optimizer == "adamw")
+    return std::make_unique<torch::optim::AdamW>(trainable, torch::optim::AdamWOptions(s.lr).weight_decay(s.weight_decay));
+  if (s.optimizer == "adam")
+    return std::make_unique<torch::optim::Adam>(trainable, torch::optim::AdamOptions(s.lr).weight_decay(s.weight_decay));
+  if (s.optimizer == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        trainable, torch::optim::SGDOptions(s.lr).momentum(s.momentum).weight_decay(s.weight_decay));
+  throw std::invalid_argument("unknown optimizer '" + s.optimizer + "' (adamw, adam, sgd)");
+}
+
+struct Counters {
+  int last_epoch = -1;   // last finished epoch
+  double best_logloss = std::numeric_limits<double>::infinity();
+  int best_epoch = -1;
+  int bad_epochs = 0;
+  bool stopped = false;
+};
+
+void write_counters(torch::serialize::OutputArchive& a, const Counters& c) {
+  a.write("last_epoch", torch::tensor({static_cast<std::int64_t>(c.last_epoch)}), true);
+  a.write("best_logloss", torch::tensor({c.best_logloss}, torch::kFloat64), true);
+  a.write("best_epoch", torch::tensor({static_cast<std::int64_t>(c.best_epoch)}), true);
+  a.write("bad_epochs", torch::tensor({static_cast<std::int64_t>(c.bad_epochs)}), true);
+  a.write("stopped", torch::tensor({static_cast<std::int64_t>(c.stopped)}), true);
+}
+
+Counters read_counters(torch::serialize::InputArchive& a, const std::string& what) {
+  Counters c;
+  torch::Tensor t;
+  auto need = [&](const char* key) {
+    if (!a.try_read(key, t, true)) throw std::runtime_error(what + ": checkpoint lacks '" + key + "'");
+    return t;
+  };
+  c.last_epoch = static_cast<int>(need("last_epoch").item<std::int64_t>());
+  c.best_logloss = need("best_logloss").item<double>();
+  c.best_epoch = static_cast<int>(need("best_epoch").item<std::int64_t>());
+  c.bad_epochs = static_cast<int>(need("bad_epochs").item<std::int64_t>());
+  c.stopped = need("stopped").item<std::int64_t>() != 0;
+  return c;
+}
+
+}  // namespace
+
+Trainer::Trainer(Model& model, const SampleSource& train, const SampleSource* val, const Aggregator& aggregator,
+                 TrainSettings settings, std::vector<const Augmentation*> augmentations, std::string checkpoint_dir)
+    : model_(model),
+      train_(train),
+      val_(val),
+      aggregator_(aggregator),
+      s_(std::move(settings)),
+      augmentations_(std::move(augmentations)),
+      dir_(std::move(checkpoint_dir)),
+      device_(resolve_device(s_.device)) {
+  bool has[2] = {false, false};
+  for (std::size_t i = 0; i < train_.size(); ++i)
+    if (train_.units(i) > 0 && train_.video(i).label) has[*train_.video(i).label != 0] = true;
+  if (!has[0] || !has[1])
+    throw std::invalid_argument(std::string("training needs real and fake videos with usable inputs; found ") +
+                                (has[0] ? "only real ones" : has[1] ? "only fake ones" : "none"));
+}
+
+PredictSettings Trainer::predict_settings() const {
+  PredictSettings p;
+  p.batch = s_.batch;
+  p.workers = s_.workers;
+  p.tta_flip = s_.tta_flip;
+  p.sequence = model_.input().modality == Modality::sequence;
+  p.device = device_;
+  p.mixed_precision = s_.mixed_precision;
+  return p;
+}
+
+std::vector<std::vector<SampleRef>> Trainer::epoch_plan(int epoch) const {
+  std::mt19937_64 rng(mix_seed({s_.seed, static_cast<std::uint64_t>(epoch), 0x706c616eull}));
+  std::vector<SampleRef> by_class[2];
+  for (std::size_t i = 0; i < train_.size(); ++i) {
+    const std::size_t n = train_.units(i);
+    if (n == 0 || !train_.video(i).label) continue;
+    std::vector<std::size_t> units(n);
+    for (std::size_t u = 0; u < n; ++u) units[u] = u;
+    if (s_.samples_per_video > 0 && static_cast<std::size_t>(s_.samples_per_video) < n) {
+      std::shuffle(units.begin(), units.end(), rng);
+      units.resize(static_cast<std::size_t>(s_.samples_per_video));
+    }
+    for (std::size_t u : units) by_class[*train_.video(i).label != 0].push_back({i, u});
+  }
+  std::vector<SampleRef> all;
+  if (s_.balanced_sampling) {
+    // The same number of samples per epoch, half from each class, drawn with replacement.
+    const std::size_t total = by_class[0].size() + by_class[1].size();
+    for (int c = 0; c < 2; ++c) {
+      std::uniform_int_distribution<std::size_t> pick(0, by_class[c].size() - 1);
+      for (std::size_t k = 0; k < (total + 1 - static_cast<std::size_t>(c)) / 2; ++k) all.push_back(by_class[c][pick(rng)]);
+    }
+  } else {
+    all = by_class[0];
+    all.insert(all.end(), by_class[1].begin(), by_class[1].end());
+  }
+  std::shuffle(all.begin(), all.end(), rng);
+  std::vector<std::vector<SampleRef>> plan;
+  const auto b = static_cast<std::size_t>(s_.batch);
+  for (std::size_t k = 0; k < all.size(); k += b) {
+    const std::size_t end = std::min(all.size(), k + b);
+    // A last batch of one sample breaks batch norm in training mode: drop it (it is seen in
+    // other epochs, the order changes every epoch).
+    if (end - k < 2 && !plan.empty()) break;
+    plan.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(k), all.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  return plan;
+}
+
+TrainResult Trainer::fit(bool resume) {
+  const auto t0 = std::chrono::steady_clock::now();
+  TrainResult result;
+  model_.to(device_);
+  std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(s_, model_.parameters());
+  const std::string last_path = (fs::path(dir_) / "last.pt").string();
+  const std::string best_path = (fs::path(dir_) / "best.pt").string();
+  result.best_checkpoint = best_path;
+  Counters c;
+  if (resume && fs::exists(last_path)) {
+    torch::serialize::InputArchive a;
+    try {
+      a.load_from(last_path, device_);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(last_path + ": cannot read checkpoint to resume from: " +
+                               std::string(e.what()).substr(0, 200));
+    }
+    read_model_state(model_, a, last_path);
+    torch::serialize::InputArchive opt_state;
+    if (!a.try_read("optimizer", opt_state)) throw std::runtime_error(last_path + ": checkpoint lacks the optimiser state");
+    opt->load(opt_state);
+    c = read_counters(a, last_path);
+    result.resumed_after = c.last_epoch;
+  } else {
+    std::error_code ec;
+    fs::remove(last_path, ec);
+    fs::remove(best_path, ec);
+  }
+
+  const std::size_t steps_per_epoch = std::max<std::size_t>(1, epoch_plan(0).size());
+  LrSchedule schedule;
+  schedule.kind = s_.schedule;
+  schedule.peak = s_.lr;
+  schedule.total_steps = static_cast<int>(steps_per_epoch) * s_.epochs;
+  schedule.steps_per_epoch = static_cast<int>(steps_per_epoch);
+  schedule.step_epochs = s_.step_epochs;
+  schedule.step_gamma = s_.step_gamma;
+  const bool autocast = s_.mixed_precision && device_.is_cuda();
+  if (autocast) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+  const PredictSettings ps = predict_settings();
+
+  for (int epoch = c.last_epoch + 1; epoch < s_.epochs && !c.stopped; ++epoch) {
+    const auto e0 = std::chrono::steady_clock::now();
+    torch::manual_seed(mix_seed({s_.seed, static_cast<std::uint64_t>(epoch), 0x746f726368ull}) >> 1);
+    LoaderOptions lo;
+    lo.workers = s_.workers;
+    lo.training = true;
+    lo.seed = s_.seed;
+    lo.epoch = epoch;
+    lo.augmentations = augmentations_;
+    lo.sequence = ps.sequence;
+    std::vector<std::vector<SampleRef>> plan = epoch_plan(epoch);
+    const std::size_t steps = plan.size();
+    BatchLoader loader(train_, std::move(plan), lo);
+    model_.train();
+    EpochReport rep;
+    rep.epoch = epoch;
+    rep.epochs = s_.epochs;
+    double loss_sum = 0.0;
+    std::size_t step = 0;
+    while (std::optional<Batch> b = loader.next()) {
+      const int global = epoch * static_cast<int>(steps_per_epoch) + static_cast<int>(std::min(step, steps_per_epoch - 1));
+      rep.lr = schedule.at(global);
+      for (auto& g : opt->param_groups()) g.options().set_lr(rep.lr);
+      opt->zero_grad();
+      at::autocast::set_enabled(autocast);
+      torch::Tensor logits = model_.forward(b->x.to(device_)).to(torch::kFloat32);
+      at::autocast::set_enabled(false);
+      torch::Tensor loss = training_loss(logits, b->target.to(device_), s_.loss, s_.label_smoothing, s_.focal_gamma);
+      if (!std::isfinite(loss.item<double>()))
+        throw std::runtime_error("training diverged: loss is " + std::to_string(loss.item<double>()) + " at epoch " +
+                                 std::to_string(epoch + 1) + " (lower lr, or set grad_clip)");
+      loss.backward();
+      if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_.parameters(), s_.grad_clip);
+      opt->step();
+      const double l = loss.item<double>();
+      loss_sum += l;
+      rep.samples += b->refs.size();
+      ++step;
+      if (on_step) on_step(epoch, step, steps, l);
+    }
+    rep.train_loss = step ? loss_sum / static_cast<double>(step) : 0.0;
+
+    if (val_) {
+      std::vector<VideoScore> scores = predict_videos(model_, *val_, aggregator_, ps);
+      std::vector<int> labels;
+      std::vector<double> probs;
+      for (const VideoScore& v : scores)
+        if (v.score && v.label) {
+          labels.push_back(*v.label);
+          probs.push_back(*v.score);
+        }
+      if (!labels.empty()) {
+        EvaluateOptions eo;
+        eo.bootstrap_samples = 0;
+        const BinaryReport r = evaluate(labels, probs, eo);
+        rep.val_logloss = r.value("logloss");
+        rep.val_auc = r.value("auc");
+      }
+    }
+    const double metric = rep.val_logloss.value_or(-static_cast<double>(epoch));   // no val: the latest is best
+    if (metric < c.best_logloss) {
+      c.best_logloss = metric;
+      c.best_epoch = epoch;
+      c.bad_epochs = 0;
+      rep.best = true;
+      save_model_checkpoint(model_, train_.normalisation(), best_path);
+    } else {
+      ++c.bad_epochs;
+    }
+    c.last_epoch = epoch;
+    if (s_.early_stopping > 0 && c.bad_epochs >= s_.early_stopping) c.stopped = true;
+    {
+      torch::serialize::OutputArchive a;
+      write_model_state(model_, train_.normalisation(), a);
+      torch::serialize::OutputArchive opt_state;
+      opt->save(opt_state);
+      a.write("optimizer", opt_state);
+      write_counters(a, c);
+      save_archive(a, last_path);
+    }
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+    if (on_epoch) on_epoch(rep);
+  }
+
+  result.epochs_run = c.last_epoch + 1;
+  result.best_epoch = c.best_epoch;
+  if (val_ && std::isfinite(c.best_logloss) && c.best_logloss >= 0) result.best_val_logloss = c.best_logloss;
+  result.stopped_early = c.stopped && c.last_epoch + 1 < s_.epochs;
+  if (fs::exists(best_path)) load_model_checkpoint(model_, best_path);
+  model_.eval();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace dflab

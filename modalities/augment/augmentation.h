@@ -1,0 +1,60 @@
+#pragma once
+// Augmentation plugins (kind "augmentation") change one training sample: the face crops of one
+// clip, or one audio feature matrix. Torch-free: the training engine turns samples into tensors
+// after augmenting them.
+//
+//   auto aug = registry.create<Augmentation>(kind::augmentation, "hflip", params);
+//   std::mt19937_64 rng(seed_of(epoch, sample));        // the loader seeds one rng per sample
+//   if (aug->applies_to(sample.modality)) aug->apply(sample, partner, rng);
+//
+// A video sample holds the crops of one clip: one frame for frame models, T frames for sequence
+// models. Random parameters are drawn once per call and applied to every frame, so a clip stays
+// temporally consistent. Every plugin declares `p`, the probability that it acts on a sample;
+// the draw comes from `rng`, so a run is reproducible from its seed whatever the thread count.
+//
+// Mixing augmentations (cutmix, mixup, paired_mixup) take a partner sample chosen by the loader:
+// any other training sample (partner() == PartnerKind::any) or, for a fake, the aligned frames of
+// its original video (PartnerKind::original: same frame indices, same crop boxes; a sample without
+// one is left alone). They blend targets into soft labels in [0, 1].
+
+#include <random>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "registry/registry.h"
+
+namespace dflab {
+
+enum class AugmentModality { video, audio };
+
+struct AugmentSample {
+  AugmentModality modality = AugmentModality::video;
+  // video: CV_8UC3 BGR crops of one clip, all the same size, in time order.
+  std::vector<cv::Mat> frames;
+  // video: landmarks per frame in crop pixels (5 or 68 points, or none); kept in step with frames
+  // by geometric augmentations. May be empty.
+  std::vector<std::vector<cv::Point2f>> landmarks;
+  // audio: CV_32FC1, rows = feature bins (mel bands), cols = time frames.
+  cv::Mat feature;
+  float target = 0.0f;   // 0 real, 1 fake; soft after mixing or label smoothing
+};
+
+enum class PartnerKind { none, any, original };
+
+class Augmentation : public Plugin {
+ public:
+  virtual bool applies_to(AugmentModality modality) const = 0;
+  virtual PartnerKind partner() const { return PartnerKind::none; }
+  // Acts with probability p. `partner` is null unless partner() != none and the loader found one;
+  // it has the same modality and shape as `sample`. Throws std::invalid_argument on a sample of
+  // the wrong modality or an empty one.
+  virtual void apply(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const = 0;
+};
+
+// The `p` parameter every augmentation declares.
+ParamSpec probability_param(double def);
+
+void register_augmentation_plugins(Registry& registry);
+
+}  // namespace dflab

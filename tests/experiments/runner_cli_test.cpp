@@ -1,0 +1,249 @@
+// `dflab run` end to end on a tiny generated dataset (`dflab synth`): every model and fusion in
+// the store and the summary, prediction.csv complete and in test-list order, bad videos recorded
+// and given the prior, and a run killed (SIGKILL) mid-training that --resume finishes with the
+// same predictions as an uninterrupted one and no duplicated rows.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/cli_runner.h"
+#include "tests/datasets/test_files.h"
+
+namespace dflab {
+namespace {
+
+using testing::run_dflab;
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string line; std::getline(ss, line);) out.push_back(line);
+  return out;
+}
+
+// A tiny dataset: 1 s clips, 12 train, 8 val, 4 test.
+void make_dataset(const std::string& dir) {
+  const auto r = run_dflab("synth --out " + dir + " --train 12 --val 8 --test 4 --seconds 1 --seed 3");
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
+std::string experiment_toml(const std::string& data, int epochs) {
+  return "[experiment]\nname = \"tiny\"\nseed = 5\nthreads = 2\ndb = \"runs.sqlite\"\nwork_dir = \"work\"\n"
+         "[data]\nformat = \"ffdv\"\nroot = \"" + data + "\"\ntrain = \"trainset_label.txt\"\n"
+         "val = \"valset_label.txt\"\ntest = \"prediction.csv\"\n"
+         "[video]\nsampling = { strategy = \"uniform\", frames = 4 }\ncrop = { size = 32, margin = 1.3 }\n"
+         "[audio]\nfeature = { plugin = \"mel\", sample_rate = 16000, n_fft = 512, hop_length = 256, n_mels = 32 }\n"
+         "[[models]]\nname = \"video\"\nplugin = \"meso4\"\ninput_size = 32\nmodality = \"video\"\n"
+         "train = { epochs = " + std::to_string(epochs) + ", batch = 8, workers = 1 }\n"
+         "[[models]]\nname = \"audio\"\nplugin = \"mel_cnn\"\nn_mels = 32\nframes = 32\nwidth = 0.5\nmodality = \"audio\"\n"
+         "train = { epochs = " + std::to_string(epochs) + ", batch = 8, workers = 1 }\n"
+         "[[fusion]]\nplugin = \"mean\"\n[[fusion]]\nplugin = \"max\"\n";
+}
+
+TEST(RunCli, TinyExperimentEndToEndWithBrokenVideos) {
+  TempDir d;
+  const std::string data = d / "data";
+  make_dataset(data);
+  // A zero-length training video and a truncated test video: recorded, never fatal.
+  const auto train_names = lines_of(read_file(data + "/trainset_label.txt"));
+  const std::string broken_train = train_names[1].substr(0, train_names[1].find(','));
+  std::ofstream(data + "/trainset/" + broken_train, std::ios::trunc).close();
+  const auto test_names = lines_of(read_file(data + "/prediction.csv"));
+  const std::string broken_test = test_names[2];
+  fs::resize_file(data + "/testset/" + broken_test, 300);
+
+  const std::string toml = d.write("exp/exp.toml", experiment_toml(data, 2));
+  const auto r = run_dflab("run " + toml + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n_train"], 12);
+  EXPECT_EQ(j["n_val"], 8);
+  EXPECT_EQ(j["n_test"], 4);
+  std::map<std::string, nlohmann::json> rows;
+  for (const auto& row : j["rows"]) rows[row["name"].get<std::string>()] = row;
+  for (const char* name : {"video", "audio", "fusion-mean", "fusion-max"}) {
+    ASSERT_TRUE(rows.count(name)) << name;
+    EXPECT_EQ(rows[name]["status"], "finished") << name << ": " << rows[name]["message"];
+    EXPECT_TRUE(rows[name]["val"]["logloss"].is_number()) << name;
+    EXPECT_TRUE(rows[name]["val"]["auc"].is_number()) << name;
+  }
+  EXPECT_EQ(rows["video"]["kind"], "model");
+  EXPECT_EQ(rows["fusion-mean"]["kind"], "fusion");
+  EXPECT_GE(rows["video"]["prior_filled"].get<int>(), 1);   // the truncated test video
+
+  // prediction.csv: header, every test video once, in the order of the test list.
+  const std::string pred = j["prediction_csv"];
+  EXPECT_EQ(pred, (fs::path(d / "exp") / "work" / "prediction.csv").string());
+  const auto lines = lines_of(read_file(pred));
+  ASSERT_EQ(lines.size(), test_names.size());
+  EXPECT_EQ(lines[0], "video_name,score");
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].substr(0, lines[i].find(',')), test_names[i]);
+    const double score = std::stod(lines[i].substr(lines[i].find(',') + 1));
+    EXPECT_GE(score, 0.0);
+    EXPECT_LE(score, 1.0);
+  }
+  EXPECT_EQ(j["submitted"], "fusion-mean");   // the first fusion by default
+  const std::string warnings = j["warnings"].dump();
+  EXPECT_NE(warnings.find(broken_test), std::string::npos) << warnings;
+
+  // The store: four runs, each with val predictions of all 8 videos and per-epoch metrics.
+  const auto runs = run_dflab("runs --db " + (d / "exp") + "/runs.sqlite --json");
+  ASSERT_EQ(runs.code, 0) << runs.err;
+  EXPECT_EQ(nlohmann::json::parse(runs.out)["runs"].size(), 4u) << runs.out;
+  const auto show = run_dflab("show tiny/video --db " + (d / "exp") + "/runs.sqlite --json");
+  ASSERT_EQ(show.code, 0) << show.err;
+  const auto detail = nlohmann::json::parse(show.out);
+  EXPECT_EQ(detail["predictions"]["val"], 8) << show.out;
+  EXPECT_EQ(detail["predictions"]["test"], 4) << show.out;
+  EXPECT_NE(show.out.find("\"logloss\""), std::string::npos);
+
+  // The FFDV test API: one path in, one score out — the same score the run submitted.
+  const std::string db = (d / "exp") + "/runs.sqlite";
+  const auto one = run_dflab("predict --db " + db + " --run tiny/fusion-mean " + data + "/testset/" + test_names[1]);
+  ASSERT_EQ(one.code, 0) << one.err;
+  EXPECT_NEAR(std::stod(one.out), std::stod(lines[1].substr(lines[1].find(',') + 1)), 1e-6) << one.out;
+  // A list in, a prediction file out, in list order; the broken video gets the prior with a warning.
+  const auto many = run_dflab("predict --db " + db + " --run tiny/video --list " + data + "/prediction.csv --videos " +
+                              data + "/testset --out " + (d / "p.csv"));
+  ASSERT_EQ(many.code, 0) << many.err;
+  EXPECT_NE(many.err.find(broken_test), std::string::npos) << many.err;
+  const auto p_lines = lines_of(read_file(d / "p.csv"));
+  ASSERT_EQ(p_lines.size(), test_names.size());
+  for (std::size_t i = 1; i < p_lines.size(); ++i) EXPECT_EQ(p_lines[i].substr(0, p_lines[i].find(',')), test_names[i]);
+  const auto unknown = run_dflab("predict --db " + db + " --run tiny/nope " + data + "/testset/" + test_names[1]);
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("nope"), std::string::npos) << unknown.err;
+
+  // compare: metric deltas and disagreements of two runs.
+  const auto cmp = run_dflab("compare tiny/video tiny/audio --db " + db + " --json");
+  ASSERT_EQ(cmp.code, 0) << cmp.err;
+  const auto c = nlohmann::json::parse(cmp.out);
+  EXPECT_EQ(c["common_videos"], 8);
+  const double auc_a = c["metrics"]["auc"]["a"], auc_b = c["metrics"]["auc"]["b"];
+  EXPECT_NEAR(c["metrics"]["auc"]["delta"].get<double>(), auc_b - auc_a, 1e-12);
+  EXPECT_EQ(c["a_right"].get<int>() + c["b_right"].get<int>(), static_cast<int>(c["disagreements"].size()));
+
+  // The HTML report was written at the end of the run.
+  EXPECT_TRUE(fs::exists(j["report"].get<std::string>()));
+  EXPECT_NE(read_file(j["report"]).find("fusion-max"), std::string::npos);
+}
+
+TEST(RunCli, BadExperimentFileStopsBeforeAnyWork) {
+  TempDir d;
+  const std::string toml = d.write("exp.toml", "[experiment]\nname = \"x\"\nsedd = 1\n[data]\nformat = \"ffdv\"\nroot = \"nowhere\"\n");
+  const auto r = run_dflab("run " + toml);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("exp.toml:3"), std::string::npos) << r.err;   // the unknown key, with its line
+  EXPECT_NE(r.err.find("sedd"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d / "runs.sqlite"));
+}
+
+// Starts `dflab run` in the background with stderr to `log`.
+pid_t start_run(const std::string& toml, const std::string& log) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen(log.c_str(), "w", stderr);
+    std::freopen("/dev/null", "w", stdout);
+    const std::string bin = testing::dflab_binary();
+    ::execl(bin.c_str(), bin.c_str(), "run", toml.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+TEST(RunCli, ResumeAfterSigkillEqualsAnUninterruptedRun) {
+  TempDir d;
+  const std::string data = d / "data";
+  make_dataset(data);
+  const std::string full_toml = d.write("full/exp.toml", experiment_toml(data, 3));
+  const auto full = run_dflab("run " + full_toml);
+  ASSERT_EQ(full.code, 0) << full.err;
+
+  const std::string toml = d.write("killed/exp.toml", experiment_toml(data, 3));
+  const std::string log = d / "killed/log.txt";
+  const pid_t pid = start_run(toml, log);
+  // Kill it once the audio model (the second) has finished one epoch: the video model is done,
+  // the audio model is mid-training with a checkpoint on disk.
+  bool killed = false;
+  for (int i = 0; i < 1200 && !killed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (read_file(log).find("audio epoch 1/3:") != std::string::npos) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(killed) << read_file(log);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  const auto resumed = run_dflab("run " + toml + " --resume --json");
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  const auto j = nlohmann::json::parse(resumed.out);
+  std::map<std::string, std::string> status_of;
+  for (const auto& row : j["rows"]) status_of[row["name"]] = row["status"];
+  EXPECT_EQ(status_of["video"], "reused");      // finished before the kill: not retrained
+  EXPECT_EQ(status_of["audio"], "finished");    // continued from its checkpoint
+
+  // Same submission as the uninterrupted run, byte for byte.
+  EXPECT_EQ(read_file(d / "killed/work/prediction.csv"), read_file(d / "full/work/prediction.csv"));
+  // One row per run, epochs logged once each.
+  const auto runs = run_dflab("runs --db " + (d / "killed") + "/runs.sqlite --json");
+  ASSERT_EQ(runs.code, 0) << runs.err;
+  EXPECT_EQ(nlohmann::json::parse(runs.out)["runs"].size(), 4u) << runs.out;
+  for (const char* run : {"tiny/video", "tiny/audio"}) {
+    const auto show = nlohmann::json::parse(run_dflab("show " + std::string(run) + " --db " + (d / "killed") + "/runs.sqlite --json").out);
+    int train_loss_rows = 0;
+    for (const auto& e : show["epochs"])
+      if (e["split"] == "train" && e["name"] == "loss") ++train_loss_rows;
+    EXPECT_EQ(train_loss_rows, 3) << run;
+    EXPECT_EQ(show["run"]["status"], "finished") << run;
+  }
+}
+
+// examples/ffdv.toml on the real FFDV samples in ../shared, with its outputs moved to a temp dir.
+TEST(RunCli, FfdvExampleRunsOnTheSharedSamples) {
+  const std::string root = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample";
+  if (!fs::exists(root + "/trainset_label.txt")) GTEST_SKIP() << "no " << root;
+  TempDir d;
+  std::string toml = read_file(std::string(DFLAB_SOURCE_DIR) + "/examples/ffdv.toml");
+  auto set_line = [&](const std::string& key, const std::string& value) {
+    const std::size_t at = toml.find("\n" + key + " = ");
+    ASSERT_NE(at, std::string::npos) << key;
+    const std::size_t end = toml.find('\n', at + 1);
+    toml.replace(at + 1, end - at - 1, key + " = \"" + value + "\"");
+  };
+  set_line("root", root);
+  set_line("db", d / "runs.sqlite");
+  set_line("work_dir", d / "work");
+  const std::string path = d.write("ffdv.toml", toml);
+  const auto r = run_dflab("run " + path + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n_train"], 5);
+  EXPECT_EQ(j["n_val"], 5);
+  ASSERT_EQ(j["rows"].size(), 3u);
+  for (const auto& row : j["rows"]) EXPECT_EQ(row["status"], "finished") << row.dump();
+}
+
+}  // namespace
+}  // namespace dflab

@@ -1,0 +1,318 @@
+// The training engine on an in-memory problem: schedules and losses against PyTorch, batch
+// loading order, learning a separable problem, checkpoint/resume equal to an uninterrupted run.
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "experiments/builtin_plugins.h"
+#include "experiments/training/batch_loader.h"
+#include "experiments/training/checkpoint.h"
+#include "experiments/training/lr_schedule.h"
+#include "experiments/training/trainer.h"
+#include "modalities/aggregators/aggregator.h"
+#include "modalities/models/model.h"
+
+namespace dflab {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Audio-like samples: 16 x 32 noise; fakes have rows 4..7 raised by `shift`. Each video has three
+// windows; a video listed in `unusable` has none.
+class MemorySource : public SampleSource {
+ public:
+  MemorySource(int n, std::uint64_t seed, float shift, std::set<int> unusable = {}) : shift_(shift), unusable_(std::move(unusable)) {
+    for (int i = 0; i < n; ++i) videos_.push_back({"v" + std::to_string(i), i % 2, -1});
+    seed_ = seed;
+  }
+  AugmentModality modality() const override { return AugmentModality::audio; }
+  std::size_t size() const override { return videos_.size(); }
+  const SourceVideo& video(std::size_t i) const override { return videos_.at(i); }
+  std::size_t units(std::size_t i) const override { return unusable_.count(static_cast<int>(i)) ? 0 : 3; }
+  AugmentSample load(std::size_t i, std::size_t u, std::mt19937_64* jitter) const override {
+    if (u >= units(i)) throw std::out_of_range("MemorySource: no unit " + std::to_string(u));
+    std::mt19937_64 rng(seed_ * 1000 + i * 10 + u);
+    std::normal_distribution<float> noise(0.0f, 1.0f);
+    AugmentSample s;
+    s.modality = AugmentModality::audio;
+    s.target = static_cast<float>(*videos_[i].label);
+    s.feature = cv::Mat(16, 32, CV_32FC1);
+    for (int r = 0; r < 16; ++r)
+      for (int c = 0; c < 32; ++c)
+        s.feature.at<float>(r, c) = noise(rng) + ((r >= 4 && r < 8 && s.target > 0.5f) ? shift_ : 0.0f);
+    if (jitter) s.feature += cv::Scalar(std::uniform_real_distribution<float>(-0.1f, 0.1f)(*jitter));
+    return s;
+  }
+  InputNormalisation normalisation() const override { return {{0.0f}, {1.0f}, 0.0f}; }
+  std::string missing_reason(std::size_t i) const override { return units(i) ? "" : "no_audio_stream"; }
+
+ private:
+  std::vector<SourceVideo> videos_;
+  std::uint64_t seed_ = 0;
+  float shift_;
+  std::set<int> unusable_;
+};
+
+std::unique_ptr<Model> tiny_model(const Registry& reg) {
+  Params p = reg.defaults(kind::model, "mel_cnn");
+  p.set("n_mels", std::int64_t{16});
+  p.set("frames", std::int64_t{32});
+  p.set("width", 0.25);
+  return reg.create<Model>(kind::model, "mel_cnn", p);
+}
+
+TrainSettings tiny_settings(int epochs) {
+  TrainSettings s;
+  s.epochs = epochs;
+  s.batch = 8;
+  s.lr = 3e-3;
+  s.workers = 2;
+  s.device = "cpu";
+  s.seed = 7;
+  return s;
+}
+
+std::string temp_dir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("dflab_training_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d.string();
+}
+
+TEST(LrSchedule, MatchesPyTorchOneCycleAndCosine) {
+  std::ifstream in(std::string(DFLAB_SOURCE_DIR) + "/tests/experiments/fixtures/lr_schedules.csv");
+  ASSERT_TRUE(in) << "fixture missing";
+  std::string line;
+  std::getline(in, line);
+  int checked = 0;
+  while (std::getline(in, line)) {
+    std::stringstream ss(line);
+    std::string kind, step, lr;
+    std::getline(ss, kind, ',');
+    std::getline(ss, step, ',');
+    std::getline(ss, lr, ',');
+    LrSchedule s;
+    s.kind = parse_lr_schedule(kind);
+    s.peak = 1e-3;
+    s.total_steps = 37;
+    EXPECT_NEAR(s.at(std::stoi(step)), std::stod(lr), 1e-12) << kind << " step " << step;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 74);
+}
+
+TEST(LrSchedule, StepAndConstant) {
+  LrSchedule s;
+  s.kind = LrSchedule::Kind::step;
+  s.peak = 1.0;
+  s.steps_per_epoch = 10;
+  s.step_epochs = 2;
+  s.step_gamma = 0.5;
+  EXPECT_DOUBLE_EQ(s.at(0), 1.0);
+  EXPECT_DOUBLE_EQ(s.at(19), 1.0);
+  EXPECT_DOUBLE_EQ(s.at(20), 0.5);
+  EXPECT_DOUBLE_EQ(s.at(45), 0.25);
+  s.kind = LrSchedule::Kind::constant;
+  EXPECT_DOUBLE_EQ(s.at(1000), 1.0);
+  EXPECT_THROW(parse_lr_schedule("linear"), std::invalid_argument);
+}
+
+TEST(TrainingLoss, BceAndFocalWithLabelSmoothingMatchPyTorch) {
+  // /usr/bin/python3: x=[2,-1,0.5,-3], t=[1,0,0,1], smoothing 0.1 -> F.binary_cross_entropy_with_logits
+  // = 1.1094634532928467; focal (gamma 2) = (ce * (1 - p_t)**2).mean() = 0.6940452456474304
+  const torch::Tensor x = torch::tensor({2.0f, -1.0f, 0.5f, -3.0f});
+  const torch::Tensor t = torch::tensor({1.0f, 0.0f, 0.0f, 1.0f});
+  EXPECT_NEAR(training_loss(x, t, "bce", 0.1, 2.0).item<double>(), 1.1094634532928467, 1e-6);
+  EXPECT_NEAR(training_loss(x, t, "focal", 0.1, 2.0).item<double>(), 0.6940452456474304, 1e-6);
+  EXPECT_THROW(training_loss(x, t, "hinge", 0.0, 2.0), std::invalid_argument);
+}
+
+TEST(BatchLoader, SameBatchesInPlanOrderWhateverTheWorkers) {
+  MemorySource src(10, 1, 1.0f);
+  std::vector<std::vector<SampleRef>> plan;
+  for (std::size_t b = 0; b < 5; ++b) plan.push_back({{b * 2, 0}, {b * 2 + 1, 2}});
+  std::vector<torch::Tensor> ref;
+  for (int workers : {0, 1, 3}) {
+    LoaderOptions lo;
+    lo.workers = workers;
+    lo.capacity = 2;
+    lo.training = true;
+    lo.seed = 5;
+    BatchLoader loader(src, plan, lo);
+    std::size_t k = 0;
+    while (auto b = loader.next()) {
+      EXPECT_EQ(b->index, k);
+      EXPECT_EQ(b->x.sizes(), (std::vector<std::int64_t>{2, 1, 16, 32}));
+      if (workers == 0) ref.push_back(b->x);
+      else EXPECT_TRUE(torch::equal(b->x, ref[k])) << "batch " << k << " with " << workers << " workers";
+      ++k;
+    }
+    EXPECT_EQ(k, 5u);
+  }
+}
+
+TEST(BatchLoader, VideoSamplesBecomeNormalisedRgbPlanes) {
+  AugmentSample s;
+  s.frames.push_back(cv::Mat(2, 3, CV_8UC3, cv::Scalar(0, 128, 255)));   // B=0 G=128 R=255
+  const torch::Tensor x = samples_to_tensor({s}, {{0.5f, 0.5f, 0.5f}, {0.5f, 0.25f, 1.0f}, 0.0f}, false);
+  ASSERT_EQ(x.sizes(), (std::vector<std::int64_t>{1, 3, 2, 3}));
+  EXPECT_NEAR(x[0][0][1][2].item<float>(), (1.0f - 0.5f) / 0.5f, 1e-6);            // R
+  EXPECT_NEAR(x[0][1][0][0].item<float>(), (128.0f / 255.0f - 0.5f) / 0.25f, 1e-6);  // G
+  EXPECT_NEAR(x[0][2][1][1].item<float>(), (0.0f - 0.5f) / 1.0f, 1e-6);            // B
+}
+
+TEST(BatchLoader, WorkerErrorReachesTheConsumer) {
+  MemorySource src(4, 1, 1.0f);
+  LoaderOptions lo;
+  lo.workers = 2;
+  BatchLoader loader(src, {{{0, 0}}, {{1, 7}}}, lo);   // unit 7 does not exist
+  EXPECT_THROW(
+      {
+        while (loader.next()) {
+        }
+      },
+      std::out_of_range);
+}
+
+TEST(Trainer, LearnsASeparableProblemAndSkipsUnusableVideos) {
+  const Registry reg = builtin_registry();
+  torch::manual_seed(7);
+  auto model = tiny_model(reg);
+  MemorySource train(40, 1, 1.5f, {3, 4});
+  MemorySource val(20, 2, 1.5f, {5});
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  Trainer trainer(*model, train, &val, *agg, tiny_settings(4), {}, temp_dir("learn"));
+  std::vector<EpochReport> epochs;
+  trainer.on_epoch = [&](const EpochReport& e) { epochs.push_back(e); };
+  const TrainResult r = trainer.fit(false);
+  ASSERT_EQ(epochs.size(), 4u);
+  EXPECT_EQ(r.epochs_run, 4);
+  EXPECT_LT(epochs.back().train_loss, epochs.front().train_loss);
+  ASSERT_TRUE(epochs.back().val_auc);
+  EXPECT_GT(*epochs.back().val_auc, 0.95);
+  EXPECT_EQ(epochs.front().samples, 38u * 3u);   // videos without units are not trained on
+  std::vector<VideoScore> scores = predict_videos(*model, val, *agg, trainer.predict_settings());
+  EXPECT_FALSE(scores[5].score);
+  EXPECT_EQ(scores[5].missing_reason, "no_audio_stream");
+  EXPECT_EQ(scores[4].unit_scores.size(), 3u);
+  EXPECT_TRUE(fs::exists(r.best_checkpoint));
+}
+
+TEST(Trainer, BalancedSamplingDrawsBothClassesEqually) {
+  const Registry reg = builtin_registry();
+  auto model = tiny_model(reg);
+  MemorySource train(30, 1, 1.0f, {0, 2, 4, 6, 8, 10});   // 15 fakes, 9 reals usable
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  TrainSettings s = tiny_settings(1);
+  s.balanced_sampling = true;
+  Trainer trainer(*model, train, nullptr, *agg, s, {}, temp_dir("balanced"));
+  std::size_t n[2] = {0, 0};
+  for (const auto& batch : trainer.epoch_plan(0))
+    for (const SampleRef& ref : batch) ++n[*train.video(ref.video).label];
+  EXPECT_EQ(n[0], n[1]);
+  EXPECT_EQ(n[0] + n[1], 24u * 3u);
+}
+
+TEST(Trainer, OneClassIsRejected) {
+  const Registry reg = builtin_registry();
+  auto model = tiny_model(reg);
+  std::set<int> odd;
+  for (int i = 1; i < 10; i += 2) odd.insert(i);
+  MemorySource train(10, 1, 1.0f, odd);   // only reals usable
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  EXPECT_THROW(Trainer(*model, train, nullptr, *agg, tiny_settings(1), {}, temp_dir("oneclass")), std::invalid_argument);
+}
+
+struct Interrupt {};
+
+TEST(Trainer, ResumeAfterAnInterruptionEqualsAnUninterruptedRun) {
+  const Registry reg = builtin_registry();
+  MemorySource train(24, 1, 1.0f);
+  MemorySource val(12, 2, 1.0f);
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  TrainSettings s = tiny_settings(3);
+  s.early_stopping = 0;
+
+  torch::manual_seed(11);
+  auto full = tiny_model(reg);
+  const std::string full_dir = temp_dir("full");
+  std::vector<double> full_losses;
+  Trainer a(*full, train, &val, *agg, s, {}, full_dir);
+  a.on_epoch = [&](const EpochReport& e) { full_losses.push_back(e.train_loss); };
+  a.fit(false);
+  // Compare the last weights (best.pt may be an earlier epoch): reload last.pt into a fresh model.
+  auto full_last = tiny_model(reg);
+  {
+    torch::serialize::InputArchive ar;
+    ar.load_from(full_dir + "/last.pt");
+    read_model_state(*full_last, ar, "last.pt");
+  }
+
+  const std::string dir = temp_dir("resume");
+  {
+    torch::manual_seed(11);
+    auto m = tiny_model(reg);
+    Trainer b(*m, train, &val, *agg, s, {}, dir);
+    b.on_epoch = [&](const EpochReport& e) {
+      if (e.epoch == 1) throw Interrupt{};   // killed after epoch 2's checkpoint was written
+    };
+    EXPECT_THROW(b.fit(false), Interrupt);
+  }
+  torch::manual_seed(999);   // a different init: everything must come from the checkpoint
+  auto resumed = tiny_model(reg);
+  Trainer c(*resumed, train, &val, *agg, s, {}, dir);
+  std::vector<double> resumed_losses;
+  c.on_epoch = [&](const EpochReport& e) { resumed_losses.push_back(e.train_loss); };
+  const TrainResult r = c.fit(true);
+  EXPECT_EQ(r.resumed_after, 1);
+  ASSERT_EQ(resumed_losses.size(), 1u);
+  EXPECT_DOUBLE_EQ(resumed_losses[0], full_losses[2]);
+  auto resumed_last = tiny_model(reg);
+  {
+    torch::serialize::InputArchive ar;
+    ar.load_from(dir + "/last.pt");
+    read_model_state(*resumed_last, ar, "last.pt");
+  }
+  const auto sa = full_last->named_state();
+  const auto sb = resumed_last->named_state();
+  ASSERT_EQ(sa.size(), sb.size());
+  for (std::size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
+}
+
+TEST(Checkpoint, WrongModelOrDamagedFileIsAClearError) {
+  const Registry reg = builtin_registry();
+  auto model = tiny_model(reg);
+  const std::string dir = temp_dir("ckpt");
+  save_model_checkpoint(*model, {{1.5f}, {2.0f}, -80.0f}, dir + "/m.pt");
+  auto same = tiny_model(reg);
+  const InputNormalisation norm = load_model_checkpoint(*same, dir + "/m.pt");
+  EXPECT_EQ(norm.mean, std::vector<float>{1.5f});
+  EXPECT_EQ(norm.silence, -80.0f);
+  EXPECT_TRUE(torch::equal(same->named_state()[0].second, model->named_state()[0].second));
+
+  Params p = reg.defaults(kind::model, "mel_cnn");
+  p.set("n_mels", std::int64_t{16});
+  p.set("frames", std::int64_t{32});
+  p.set("width", 0.5);   // other channel counts
+  auto other = reg.create<Model>(kind::model, "mel_cnn", p);
+  try {
+    load_model_checkpoint(*other, dir + "/m.pt");
+    FAIL() << "loaded a checkpoint of another shape";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("shape"), std::string::npos) << e.what();
+  }
+  std::ofstream(dir + "/bad.pt") << "not a checkpoint";
+  try {
+    load_model_checkpoint(*same, dir + "/bad.pt");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.pt"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace dflab
