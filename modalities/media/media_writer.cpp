@@ -104,8 +104,13 @@ void MediaWriter::open() {
   vframe_->height = opt_.height;
   rc = av_frame_get_buffer(vframe_.get(), 0);
   if (rc < 0) fail("video frame buffer", rc);
+  // SWS_ACCURATE_RND: without it libswscale takes its fast unscaled bgr24→yuv420p routine, whose
+  // coarse fixed-point coefficients write flat grey 100 as Y/U/V that read back (in any decoder,
+  // the ffmpeg CLI included) as BGR 95/98/96 — a dark, tinted cast. With it the generic path writes
+  // limited-range BT.601 values that read back within ±1 (tests/modalities/video/video_colour_test).
   sws_.reset(sws_getContext(opt_.width, opt_.height, AV_PIX_FMT_BGR24, opt_.width, opt_.height,
-                            AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+                            AV_PIX_FMT_YUV420P, SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr,
+                            nullptr));
   if (!sws_) fail("cannot create BGR → yuv420p converter");
 
   // --- audio: AAC, mono; swresample converts our float samples to the encoder's format ---

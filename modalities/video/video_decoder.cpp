@@ -131,6 +131,29 @@ void VideoDecoder::convert(const AVFrame* frame, cv::Mat& out) {
                                   nullptr));
   if (!sws_) throw MediaError(path_ + ": cannot convert pixel format " +
                               std::to_string(frame->format) + " to BGR");
+  // Honour the stream's colour tags as the ffmpeg CLI's scale filter does (ref: libavfilter/
+  // vf_scale.c, in_color_matrix=auto / in_range=auto): a BT.709-tagged clip (most HD video) read
+  // with libswscale's default BT.601 matrix comes out up to ~25 levels off in saturated colours,
+  // and a full-range (pc/jpeg) tag changes every level. Untagged streams keep the defaults
+  // (BT.601, range from the pixel format), as ffmpeg does. tests/modalities/video/video_colour_test.
+  {
+    int* inv_table = nullptr;
+    int* table = nullptr;
+    int src_range = 0, dst_range = 0, brightness = 0, contrast = 0, saturation = 0;
+    if (sws_getColorspaceDetails(sws_.get(), &inv_table, &src_range, &table, &dst_range, &brightness,
+                                 &contrast, &saturation) >= 0) {
+      const int* want_table = frame->colorspace != AVCOL_SPC_UNSPECIFIED &&
+                                      frame->colorspace != AVCOL_SPC_RGB
+                                  ? sws_getCoefficients(frame->colorspace)
+                                  : inv_table;
+      const int want_range = frame->color_range == AVCOL_RANGE_JPEG   ? 1
+                             : frame->color_range == AVCOL_RANGE_MPEG ? 0
+                                                                      : src_range;
+      if (want_range != src_range || !std::equal(want_table, want_table + 4, inv_table))
+        sws_setColorspaceDetails(sws_.get(), want_table, want_range, table, dst_range, brightness,
+                                 contrast, saturation);
+    }
+  }
   // libswscale's SIMD writers store whole vectors: they may write past the end of a row that is
   // not a multiple of the vector size, and past the last row. So the destination always has an
   // aligned stride and slack rows below the picture; an unaligned width goes through a reused

@@ -50,7 +50,7 @@ std::string experiment_toml(const std::string& data, int epochs) {
          "[data]\nformat = \"ffdv\"\nroot = \"" + data + "\"\ntrain = \"trainset_label.txt\"\n"
          "val = \"valset_label.txt\"\ntest = \"prediction.csv\"\n"
          "[video]\nsampling = { strategy = \"uniform\", frames = 4 }\ncrop = { size = 32, margin = 1.3 }\n"
-         "[audio]\nfeature = { plugin = \"mel\", sample_rate = 16000, n_fft = 512, hop_length = 256, n_mels = 32 }\n"
+         "[audio]\nfeature = { plugin = \"mel\", sample_rate = 16000, n_fft = 512, hop_length = 256, n_mels = 32, to_db = true }\n"
          "[[models]]\nname = \"video\"\nplugin = \"meso4\"\ninput_size = 32\nmodality = \"video\"\n"
          "train = { epochs = " + std::to_string(epochs) + ", batch = 8, workers = 1 }\n"
          "[[models]]\nname = \"audio\"\nplugin = \"mel_cnn\"\nn_mels = 32\nframes = 32\nwidth = 0.5\nmodality = \"audio\"\n"

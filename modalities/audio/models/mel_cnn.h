@@ -1,7 +1,11 @@
 #pragma once
 // mel_cnn: a small CNN on a mel spectrogram that trains in minutes on a CPU (~100k parameters at
-// width 1): four conv3x3-BN-ReLU-maxpool2 blocks (16, 32, 64, 128 channels x width), global
-// average pooling, dropout, one linear logit. Works for any input size >= 16 x 16.
+// width 1): four conv3x3-BN-ReLU-maxpool2 blocks (16, 32, 64, 128 channels x width), pooling,
+// dropout, one linear logit.
+// pool = "time" (default) averages over time only and keeps the frequency axis (n_mels / 16 rows)
+// for the linear layer: convolutions are shift-invariant, so after a fully global average the
+// network cannot tell *which* band holds the energy — and a band-limited vocoder differs from a
+// voice exactly there. pool = "global" averages over both (any input size >= 16 x 16).
 
 #include "modalities/models/model.h"
 
@@ -11,6 +15,8 @@ struct MelCnnOptions {
   std::int64_t in_channels = 1;
   double width = 1.0;
   double dropout = 0.2;
+  std::int64_t n_mels = 64;       // input height; fixed when pool_time
+  bool pool_time = true;
 };
 
 class MelCnnImpl : public torch::nn::Module {

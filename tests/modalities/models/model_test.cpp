@@ -145,7 +145,7 @@ TEST_F(ModelTest, NamedStateUsesTorchvisionNames) {
 
 // A linearly separable problem: class 1 images carry a fixed pattern on top of the noise.
 TEST_F(ModelTest, TinyModelLearnsASeparableProblem) {
-  auto m = build("mel_cnn", {{"width", 0.5}, {"dropout", 0.0}});
+  auto m = build("mel_cnn", {{"width", 0.5}, {"dropout", 0.0}, {"n_mels", std::int64_t{16}}});
   const std::int64_t n = 64;
   torch::Tensor labels = torch::cat({torch::zeros(n / 2), torch::ones(n / 2)});
   torch::Tensor pattern = torch::randn({1, 1, 16, 16});
