@@ -1,4 +1,5 @@
-// dflab predict --run RUN (--videos DIR | --list FILE | FILE...) [--out prediction.csv]:
+// dflab predict --run RUN | --checkpoint best.pt --experiment exp.toml [--model NAME]
+//               (--videos DIR | --list FILE | FILE...) [--out prediction.csv]:
 // scores new videos with a trained run (a model, or a fusion of models). With one file and no
 // --out it prints that video's score: the FFDV "test API", path in, score out.
 #include <algorithm>
@@ -46,12 +47,18 @@ std::vector<std::string> read_list(const std::string& list, const std::string& b
   return out;
 }
 
-int run_predict(Context& ctx, const std::string& db, const std::string& run, const std::string& videos_dir,
+int run_predict(Context& ctx, const std::string& db, const std::string& run, const std::string& checkpoint,
+                const std::string& experiment, const std::string& model, const std::string& videos_dir,
                 const std::string& list, const std::vector<std::string>& files, const std::string& out,
                 const std::string& format, int threads, bool json) {
   PredictRequest req;
   req.db = db.empty() ? store::default_db_path() : db;
   req.run = run;
+  req.checkpoint = checkpoint;
+  req.experiment_file = experiment;
+  req.model = model;
+  if (run.empty() == checkpoint.empty()) throw UsageError("give either --run RUN or --checkpoint FILE (with --experiment)");
+  if (!checkpoint.empty() && experiment.empty()) throw UsageError("--checkpoint needs --experiment exp.toml (and --model NAME when it has several)");
   req.threads = threads;
   if (!list.empty()) {
     req.videos = read_list(list, videos_dir.empty() ? fs::path(list).parent_path().string() : videos_dir);
@@ -98,14 +105,17 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
 void add_predict_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("predict", "Score new videos with a trained run (model or fusion) from the store");
   struct Args {
-    std::string db, run, videos, list, out, format = "ffdv";
+    std::string db, run, checkpoint, experiment, model, videos, list, out, format = "ffdv";
     std::vector<std::string> files;
     int threads = 0;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("files", a->files, "Video files to score (one file and no --out: prints its score)");
-  cmd->add_option("--run", a->run, "Run: experiment/run, an id, or a unique run name (see `dflab runs`)")->required();
+  cmd->add_option("--run", a->run, "Run: experiment/run, an id, or a unique run name (see `dflab runs`)");
+  cmd->add_option("--checkpoint", a->checkpoint, "Or a model checkpoint (best.pt) ...");
+  cmd->add_option("--experiment", a->experiment, "... with the experiment file it was trained with ...");
+  cmd->add_option("--model", a->model, "... and the model's name there (when it has several)");
   cmd->add_option("--db", a->db, "Run database (default: $DFLAB_DB, else runs/dflab.sqlite)");
   cmd->add_option("--videos", a->videos, "Folder of videos to score (with --list: where the listed names are)");
   cmd->add_option("--list", a->list, "File listing the videos to score, e.g. FFDV's prediction.csv (first column)");
@@ -117,7 +127,7 @@ void add_predict_command(CLI::App& app, Context& ctx) {
   cmd->footer("Example: dflab predict --db demo/runs.sqlite --run demo/fusion-stacking clip.mp4");
   cmd->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      return run_predict(ctx, a->db, a->run, a->videos, a->list, a->files, a->out, a->format, a->threads, a->json);
+      return run_predict(ctx, a->db, a->run, a->checkpoint, a->experiment, a->model, a->videos, a->list, a->files, a->out, a->format, a->threads, a->json);
     };
   });
 }

@@ -118,10 +118,23 @@ class ExperimentRunner {
       : exp_(exp), reg_(registry), opt_(options), seed_(static_cast<std::uint64_t>(exp.experiment.integer("seed"))) {}
 
   // ---- predict ------------------------------------------------------------------------------
-  PredictOutcome predict(RunStore& store, store::RunId run, const PredictRequest& req) {
+  PredictOutcome predict(RunStore* store, store::RunId run, const PredictRequest& req) {
     PredictOutcome out;
-    const store::RunSummary summary = store.run_summary(run);
-    out.run = summary.experiment + "/" + summary.name;
+    const ModelEntry* direct = nullptr;   // --checkpoint: this model, no run
+    if (store) {
+      const store::RunSummary summary = store->run_summary(run);
+      out.run = summary.experiment + "/" + summary.name;
+    } else {
+      for (const ModelEntry& e : exp_.models)
+        if (e.name == req.model || (req.model.empty() && exp_.models.size() == 1)) direct = &e;
+      if (!direct) {
+        std::string names;
+        for (const ModelEntry& e : exp_.models) names += (names.empty() ? "" : ", ") + e.name;
+        throw std::runtime_error(exp_.file + ": " + (req.model.empty() ? "several models, name one with --model" : "no model '" + req.model + "'") +
+                                 " (models: " + names + ")");
+      }
+      out.run = req.checkpoint;
+    }
     ds_.layout = "files";
     std::set<std::string> ids;
     for (const std::string& path : req.videos) {
@@ -140,11 +153,11 @@ class ExperimentRunner {
     po.threads = pre_threads_;
     po.on_progress = opt_.callbacks.on_preprocess;
     ExperimentConfig pre = exp_;
-    if (!needs_modality(store, run, "video")) pre.detector.plugin.clear();
-    if (!needs_modality(store, run, "audio")) pre.audio_feature.plugin.clear();
+    if (direct ? direct->modality != "video" : !needs_modality(*store, run, "video")) pre.detector.plugin.clear();
+    if (direct ? direct->modality != "audio" : !needs_modality(*store, run, "audio")) pre.audio_feature.plugin.clear();
     res_.preprocess = preprocess(pre, ds_, reg_, po);
     for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
-    const std::vector<double> scores = scores_of_run(store, run);
+    const std::vector<double> scores = direct ? scores_of_model(*direct, {req.checkpoint}, 0.5) : scores_of_run(*store, run);
     for (std::size_t i = 0; i < ds_.items.size(); ++i) out.scores.push_back({ds_.items[i].id, scores[i]});
     out.warnings = res_.warnings;
     return out;
@@ -280,11 +293,17 @@ class ExperimentRunner {
     for (const store::Artifact& a : d.artifacts)
       if (a.kind == "checkpoint") checkpoints.push_back(a.path);
     if (checkpoints.empty()) throw std::runtime_error(d.run.name + ": the run has no checkpoint (did it finish?)");
+    return scores_of_model(*m, checkpoints, prior);
+  }
+
+  // Scores of ds_.items by `m` with each checkpoint (the mean over them; the prior when none scores).
+  std::vector<double> scores_of_model(const ModelEntry& model_entry, const std::vector<std::string>& checkpoints, double prior) {
+    const ModelEntry* m = &model_entry;
     std::vector<double> sum(ds_.items.size(), 0.0);
     std::vector<int> count(ds_.items.size(), 0);
     std::vector<std::string> reasons(ds_.items.size());
     for (const std::string& ckpt : checkpoints) {
-      stage(opt_, "predict " + d.run.name + " (" + fs::path(ckpt).parent_path().filename().string() + ")");
+      stage(opt_, "predict " + m->name + " (" + ckpt + ")");
       std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m->model.plugin, m->model.params);
       const InputNormalisation norm = load_model_checkpoint(*model, ckpt);
       const InputSpec in = model->input();
@@ -312,7 +331,7 @@ class ExperimentRunner {
     std::vector<double> out(ds_.items.size());
     for (std::size_t i = 0; i < out.size(); ++i) {
       out[i] = count[i] ? sum[i] / count[i] : prior;
-      if (!count[i]) warn(opt_, res_, d.run.name + ": " + ds_.items[i].id + " given the prior " + std::to_string(prior).substr(0, 5) + ": " + reasons[i]);
+      if (!count[i]) warn(opt_, res_, m->name + ": " + ds_.items[i].id + " given the prior " + std::to_string(prior).substr(0, 5) + ": " + reasons[i]);
     }
     return out;
   }
@@ -480,6 +499,7 @@ class ExperimentRunner {
     torch::manual_seed(seed_);
     std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
     row.n_parameters = model->n_parameters();
+    store_->log_params(row.run_id, {{"n_parameters", std::to_string(row.n_parameters)}});
     const InputSpec in = model->input();
     std::unique_ptr<SampleSource> train_src = make_source(m, in, train, std::nullopt);
     std::unique_ptr<SampleSource> val_src = val.empty() ? nullptr : make_source(m, in, val, train_src->normalisation());
@@ -795,6 +815,14 @@ class ExperimentRunner {
 }  // namespace
 
 PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request) {
+  if (!request.checkpoint.empty()) {
+    if (request.experiment_file.empty()) throw std::runtime_error("a checkpoint needs the experiment file it was trained with");
+    if (!fs::exists(request.checkpoint)) throw std::runtime_error(request.checkpoint + ": no such checkpoint");
+    const ExperimentConfig exp = load_experiment(request.experiment_file, registry);
+    RunnerOptions options;
+    options.callbacks = request.callbacks;
+    return ExperimentRunner(exp, registry, options).predict(nullptr, 0, request);
+  }
   store::StoreOptions so;
   so.create = false;
   RunStore store = RunStore::open(request.db, so);
@@ -808,7 +836,7 @@ PredictOutcome predict_with_run(Registry& registry, const PredictRequest& reques
   const ExperimentConfig exp = load_experiment(file, registry);
   RunnerOptions options;
   options.callbacks = request.callbacks;
-  return ExperimentRunner(exp, registry, options).predict(store, run, request);
+  return ExperimentRunner(exp, registry, options).predict(&store, run, request);
 }
 
 ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options) {

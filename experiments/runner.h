@@ -92,6 +92,9 @@ ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& reg
 struct PredictRequest {
   std::string db;                      // the run store
   std::string run;                     // "experiment/run", a run id, or a unique run name
+  // Or, without a store: a model checkpoint (best.pt), the experiment file it was trained with
+  // and the model's name there (may be empty when the file has one model). Prior: 0.5.
+  std::string checkpoint, experiment_file, model;
   std::vector<std::string> videos;     // media files
   int threads = 0;                     // 0: the experiment's setting
   RunnerCallbacks callbacks;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -129,6 +130,14 @@ TEST(RunCli, TinyExperimentEndToEndWithBrokenVideos) {
   const auto p_lines = lines_of(read_file(d / "p.csv"));
   ASSERT_EQ(p_lines.size(), test_names.size());
   for (std::size_t i = 1; i < p_lines.size(); ++i) EXPECT_EQ(p_lines[i].substr(0, p_lines[i].find(',')), test_names[i]);
+  // A checkpoint with its experiment file gives the same score as the run.
+  const std::string clip = data + "/testset/" + test_names[1];
+  const auto by_run = run_dflab("predict --db " + db + " --run tiny/audio " + clip);
+  const auto by_ckpt = run_dflab("predict --checkpoint " + (d / "exp") + "/work/checkpoints/audio/best.pt --experiment " +
+                                 toml + " --model audio " + clip);
+  ASSERT_EQ(by_ckpt.code, 0) << by_ckpt.err;
+  EXPECT_EQ(by_ckpt.out, by_run.out);
+  EXPECT_EQ(run_dflab("predict --checkpoint x.pt " + clip).code, 2);   // needs --experiment
   const auto unknown = run_dflab("predict --db " + db + " --run tiny/nope " + data + "/testset/" + test_names[1]);
   EXPECT_EQ(unknown.code, 1);
   EXPECT_NE(unknown.err.find("nope"), std::string::npos) << unknown.err;
@@ -217,6 +226,49 @@ TEST(RunCli, ResumeAfterSigkillEqualsAnUninterruptedRun) {
       if (e["split"] == "train" && e["name"] == "loss") ++train_loss_rows;
     EXPECT_EQ(train_loss_rows, 3) << run;
     EXPECT_EQ(show["run"]["status"], "finished") << run;
+  }
+}
+
+// k-fold cross-validation, every fusion plugin, and a DFDC-form submission.
+TEST(RunCli, KFoldEveryFusionAndDfdcOutput) {
+  TempDir d;
+  const std::string data = d / "data";
+  make_dataset(data);
+  std::string toml = experiment_toml(data, 1);
+  toml.replace(toml.find("[data]\n"), 7, "[data]\nfolds = 3\n");
+  toml.replace(toml.find("[[fusion]]\nplugin = \"mean\"\n"), std::string("[[fusion]]\nplugin = \"mean\"\n").size(),
+               "[[fusion]]\nplugin = \"weighted_mean\"\nweights = [2.0, 1.0]\n"
+               "[[fusion]]\nplugin = \"confidence_weighted\"\n[[fusion]]\nplugin = \"stacking\"\n");
+  toml += "[output]\nformat = \"dfdc\"\nclip = [0.01, 0.99]\nsubmit = \"audio\"\n";
+  const auto r = run_dflab("run " + d.write("exp/exp.toml", toml) + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> names;
+  for (const auto& row : j["rows"]) {
+    names.insert(row["name"].get<std::string>());
+    EXPECT_EQ(row["status"], "finished") << row.dump();
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"video", "audio", "fusion-weighted_mean", "fusion-confidence_weighted",
+                                          "fusion-stacking", "fusion-max"}));
+  // Out-of-fold validation scores cover train + val (12 + 8), each fold's model trained apart.
+  const std::string db = (d / "exp") + "/runs.sqlite";
+  const auto show = nlohmann::json::parse(run_dflab("show tiny/audio --db " + db + " --json").out);
+  EXPECT_EQ(show["predictions"]["val"], 20) << show.dump();
+  std::set<std::string> splits;
+  for (const auto& e : show["epochs"]) splits.insert(e["split"].get<std::string>());
+  EXPECT_TRUE(splits.count("train_fold1") && splits.count("train_fold3") && splits.count("val_fold2")) << show["epochs"].dump();
+  int checkpoints = 0;
+  for (const auto& a : show["artifacts"]) checkpoints += a["kind"] == "checkpoint";
+  EXPECT_EQ(checkpoints, 3);
+  // DFDC form: filename,label, clipped to [0.01, 0.99], from the run named in [output] submit.
+  EXPECT_EQ(j["submitted"], "audio");
+  const auto lines = lines_of(read_file(j["prediction_csv"]));
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_EQ(lines[0], "filename,label");
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    const double v = std::stod(lines[i].substr(lines[i].find(',') + 1));
+    EXPECT_GE(v, 0.01);
+    EXPECT_LE(v, 0.99);
   }
 }
 

@@ -1,5 +1,6 @@
 // The training engine on an in-memory problem: schedules and losses against PyTorch, batch
 // loading order, learning a separable problem, checkpoint/resume equal to an uninterrupted run.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -13,6 +14,7 @@
 #include "experiments/training/checkpoint.h"
 #include "experiments/training/lr_schedule.h"
 #include "experiments/training/trainer.h"
+#include "metrics/binary_metrics.h"
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/models/model.h"
 
@@ -225,6 +227,63 @@ TEST(Trainer, OneClassIsRejected) {
   MemorySource train(10, 1, 1.0f, odd);   // only reals usable
   auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
   EXPECT_THROW(Trainer(*model, train, nullptr, *agg, tiny_settings(1), {}, temp_dir("oneclass")), std::invalid_argument);
+}
+
+TEST(Trainer, EarlyStoppingStopsWhenValidationStopsImproving) {
+  const Registry reg = builtin_registry();
+  torch::manual_seed(3);
+  auto model = tiny_model(reg);
+  MemorySource train(24, 1, 2.0f);
+  MemorySource val(12, 2, -2.0f);   // the cue is reversed in validation: learning makes it worse
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  TrainSettings s = tiny_settings(12);
+  s.schedule = LrSchedule::Kind::constant;
+  s.early_stopping = 2;
+  std::vector<EpochReport> epochs;
+  Trainer trainer(*model, train, &val, *agg, s, {}, temp_dir("early"));
+  trainer.on_epoch = [&](const EpochReport& e) { epochs.push_back(e); };
+  const TrainResult r = trainer.fit(false);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_LT(r.epochs_run, 12);
+  EXPECT_EQ(r.epochs_run, r.best_epoch + 1 + 2);   // two epochs without improvement after the best
+  ASSERT_EQ(static_cast<int>(epochs.size()), r.epochs_run);
+  for (const EpochReport& e : epochs)
+    EXPECT_GE(*e.val_logloss, *epochs[static_cast<std::size_t>(r.best_epoch)].val_logloss);
+  // The model holds the best epoch's weights, not the last epoch's.
+  std::vector<VideoScore> v = predict_videos(*model, val, *agg, trainer.predict_settings());
+  std::vector<int> labels;
+  std::vector<double> probs;
+  for (const VideoScore& x : v) {
+    labels.push_back(*x.label);
+    probs.push_back(*x.score);
+  }
+  EvaluateOptions eo;
+  eo.bootstrap_samples = 0;
+  EXPECT_NEAR(*evaluate(labels, probs, eo).value("logloss"), *r.best_val_logloss, 1e-9);
+}
+
+TEST(Trainer, EveryOptimiserLossAndClippingTrains) {
+  const Registry reg = builtin_registry();
+  MemorySource train(16, 1, 2.0f);
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  for (const char* opt : {"adamw", "adam", "sgd"})
+    for (const char* loss : {"bce", "focal"}) {
+      torch::manual_seed(1);
+      auto model = tiny_model(reg);
+      TrainSettings s = tiny_settings(2);
+      s.optimizer = opt;
+      s.loss = loss;
+      s.grad_clip = 0.5;
+      s.label_smoothing = 0.1;
+      s.schedule = LrSchedule::Kind::cosine;
+      std::vector<double> losses;
+      Trainer trainer(*model, train, nullptr, *agg, s, {}, temp_dir(std::string("opt_") + opt + loss));
+      trainer.on_epoch = [&](const EpochReport& e) { losses.push_back(e.train_loss); };
+      const TrainResult r = trainer.fit(false);
+      EXPECT_EQ(r.epochs_run, 2) << opt << " " << loss;
+      ASSERT_EQ(losses.size(), 2u);
+      EXPECT_TRUE(std::isfinite(losses[1])) << opt << " " << loss;
+    }
 }
 
 struct Interrupt {};
