@@ -33,6 +33,9 @@ for clip in "${CLIPS[@]}"; do
   "$BENCH" "$clip" --benchmark_format=json --benchmark_out="$OUT/$name.dflab.json" \
       --benchmark_out_format=json > /dev/null
   /usr/bin/python3 bench/peers/video_faces_peer.py "$clip" --repeat 3 > "$OUT/$name.peer.json"
+  for w in 1 2; do
+    /usr/bin/python3 bench/peers/video_faces_peer.py "$clip" --workers $w --videos 8 > "$OUT/$name.peer_w$w.json"
+  done
 done
 
 /usr/bin/python3 - "$OUT" "${CLIPS[@]}" <<'EOF'
@@ -45,6 +48,8 @@ for clip in clips:
     d = json.load(open(f"{out}/{name}.dflab.json"))["benchmarks"]
     p = json.load(open(f"{out}/{name}.peer.json"))
     for b in d:
+        if b["name"].startswith("BM_FacesHaarParallel"):
+            continue
         wall, cpu = b["real_time"], b["cpu_time"]
         if b["name"].startswith("BM_DecodeUniform"):
             key, what = "decode", "decode " + b["label"]
@@ -58,16 +63,34 @@ for clip in clips:
               f"{'' if decoded is None else f'{decoded:.0f}'} |")
     print(f"| {name} | peer: python3-opencv {p['opencv']} (cv threads {p['cv_threads']}), {p['frames']} frames, "
           f"face in {p['detected']} | | | | | | | | | |")
+
+print()
+print("Throughput (8 videos per batch, wall clock): dflab worker threads vs peer multiprocessing.Pool")
+print()
+print("| clip | workers | dflab videos/s | peer videos/s | × |")
+print("|---|---|---|---|---|")
+for clip in clips:
+    name = os.path.basename(clip)[:-4]
+    d = json.load(open(f"{out}/{name}.dflab.json"))["benchmarks"]
+    for b in d:
+        if not b["name"].startswith("BM_FacesHaarParallel"):
+            continue
+        w = int(b["name"].split("workers:")[1].split("/")[0])
+        p = json.load(open(f"{out}/{name}.peer_w{w}.json"))
+        print(f"| {name} | {w} | {b['videos_per_s']:.2f} | {p['videos_per_s']:.2f} | {b['videos_per_s'] / p['videos_per_s']:.2f} |")
 EOF
 
-# Peak memory of one extraction of a 10 s 1080p clip (16 frames held until tracking is done).
+# Peak memory of one extraction of a 10 s 1080p clip (16 frames held until tracking is done; as
+# yuv in `dflab video faces`, as BGR by default).
 clip=${CLIPS[0]}
 if "$BUILD/apps/dflab" plugins --kind face_detector 2>/dev/null | grep '^  haar ' > /dev/null; then
   /usr/bin/time -v "$BUILD/apps/dflab" video faces "$clip" --out "$OUT/faces_out" 2> "$OUT/time.txt" > /dev/null
   echo "dflab video faces (haar plugin): $(grep 'Maximum resident' "$OUT/time.txt")"
 fi
-/usr/bin/time -v "$BENCH" "$clip" --benchmark_filter='BM_FacesHaarUniform16/threads:1' \
-    --benchmark_min_time=0.01 2> "$OUT/time_bench.txt" > /dev/null
-echo "video_faces_bench one extraction: $(grep 'Maximum resident' "$OUT/time_bench.txt")"
+for h in 0 1; do
+  /usr/bin/time -v "$BENCH" "$clip" --benchmark_filter="BM_FacesHaarUniform16/threads:1/hold_yuv:$h" \
+      --benchmark_min_time=0.01 2> "$OUT/time_bench.txt" > /dev/null
+  echo "video_faces_bench one extraction, hold_yuv=$h: $(grep 'Maximum resident' "$OUT/time_bench.txt")"
+done
 /usr/bin/time -v /usr/bin/python3 bench/peers/video_faces_peer.py "$clip" --repeat 1 2> "$OUT/time_peer.txt" > /dev/null
 echo "python3-opencv peer: $(grep 'Maximum resident' "$OUT/time_peer.txt")"

@@ -7,6 +7,7 @@ longer side of 640 (INTER_AREA), detectMultiScale(1.1, 5, 0, (30, 30)), square c
 face with margin 1.3 (black padding), resized to 224.
 
     /usr/bin/python3 bench/peers/video_faces_peer.py CLIP [--repeat N]
+    /usr/bin/python3 bench/peers/video_faces_peer.py CLIP --workers W [--videos 8]
 
 Prints one JSON object: median wall and process-CPU seconds per video for decode-only and for
 the whole pipeline.
@@ -87,11 +88,39 @@ def median_time(fn, repeat):
     return statistics.median(wall), statistics.median(cpu)
 
 
+_worker_cascade = None
+
+
+def _worker_faces(path):
+    global _worker_cascade
+    if _worker_cascade is None:
+        _worker_cascade = cv2.CascadeClassifier(CASCADE)
+    return faces(path, _worker_cascade)[1]
+
+
+def throughput(clip, workers, videos):
+    """Wall-clock videos/s of `videos` copies of the clip over a pool of `workers` processes (the
+    usual multiprocessing notebook code), the peer of video_faces_bench's BM_FacesHaarParallel."""
+    import multiprocessing
+    with multiprocessing.Pool(workers) as pool:
+        pool.map(_worker_faces, [clip] * workers)          # warm: start processes, load cascades
+        t0 = time.perf_counter()
+        detected = pool.map(_worker_faces, [clip] * videos, chunksize=1)
+        wall = time.perf_counter() - t0
+    return {"clip": clip, "workers": workers, "videos": videos, "batch_s": wall,
+            "videos_per_s": videos / wall, "detected": detected}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("clip")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=0, help="throughput mode: pool of W processes")
+    ap.add_argument("--videos", type=int, default=8, help="throughput mode: videos per batch")
     args = ap.parse_args()
+    if args.workers > 0:
+        print(json.dumps(throughput(args.clip, args.workers, args.videos)))
+        return
     cascade = cv2.CascadeClassifier(CASCADE)
     n = len(read_uniform(args.clip))
     crops, n_detected = faces(args.clip, cascade)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -62,10 +63,15 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
 
   // Pass: decode the sampled frames, detect on a downscaled copy, map boxes back.
   std::vector<cv::Mat> frames;   // full-size sampled frames, until tracking is done
+  std::vector<std::shared_ptr<AVFrame>> sources;   // instead of frames, with hold_yuv
+  std::unique_ptr<VideoDecoder> decoder_ptr;       // kept for to_bgr() with hold_yuv
   FaceTracker tracker(opt.tracker);
   DecodeReport report;
   try {
-    VideoDecoder decoder(path, opt.decode);
+    DecodeOptions dopt = opt.decode;
+    dopt.keep_source = opt.hold_yuv;
+    decoder_ptr = std::make_unique<VideoDecoder>(path, dopt);
+    VideoDecoder& decoder = *decoder_ptr;
     clip.info = decoder.info();
     const int longer = std::max(clip.info.width, clip.info.height);
     const double scale = opt.detect_max_side > 0 && longer > opt.detect_max_side
@@ -84,12 +90,15 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
         d.box = cv::Rect2f(d.box.x * inv, d.box.y * inv, d.box.width * inv, d.box.height * inv);
         for (auto& p : d.landmarks) p *= inv;
       }
-      tracker.update(static_cast<int>(frames.size()), dets);
+      tracker.update(static_cast<int>(clip.timestamps_s.size()), dets);
       clip.detections.push_back(std::move(dets));
       if (opt.keep_sampled_frames) clip.sampled_frames.push_back(small.clone());
       clip.timestamps_s.push_back(f.timestamp_s);
       clip.frame_indices.push_back(f.index);
-      frames.push_back(std::move(f.bgr));
+      if (opt.hold_yuv)
+        sources.push_back(std::move(f.source));
+      else
+        frames.push_back(std::move(f.bgr));
       return true;
     });
   } catch (const NoVideoStream& e) {
@@ -101,7 +110,8 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
     clip.message = e.what();
     return clip;
   }
-  if (report.status == DecodeStatus::failed || frames.empty()) {
+  if (!opt.hold_yuv) decoder_ptr.reset();   // frees the codec's buffers before cropping
+  if (report.status == DecodeStatus::failed || clip.timestamps_s.empty()) {
     clip.status = ClipStatus::failed;
     clip.message = report.message.empty() ? path + ": no frame selected" : report.message;
     clip.timestamps_s.clear();
@@ -111,8 +121,19 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
 
   std::vector<FaceTrack> tracks = tracker.finish();
   clip.n_tracks = static_cast<int>(tracks.size());
-  const int n = static_cast<int>(frames.size());
+  const int n = static_cast<int>(clip.timestamps_s.size());
   const int size = opt.crop.size;
+  // The full-size BGR sampled frame i, then released (crops are small).
+  auto take_frame = [&](int i) {
+    cv::Mat full;
+    if (opt.hold_yuv) {
+      full = decoder_ptr->to_bgr(*sources[i]);
+      sources[i].reset();
+    } else {
+      full = std::move(frames[i]);
+    }
+    return full;
+  };
 
   if (tracks.empty()) {
     clip.status = ClipStatus::no_face;
@@ -124,8 +145,9 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
       return clip;
     }
     for (int i = 0; i < n; ++i) {
-      const cv::Rect2f box = centre_box(frames[i].size());
-      clip.frames.push_back(crop_square(frames[i], box, size, opt.crop.border));
+      const cv::Mat full = take_frame(i);
+      const cv::Rect2f box = centre_box(full.size());
+      clip.frames.push_back(crop_square(full, box, size, opt.crop.border));
       clip.crop_boxes.push_back(box);
       clip.face_boxes.push_back(box);
       clip.landmarks.emplace_back();
@@ -141,19 +163,19 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
     const TrackedBox& tb = *main.at(std::clamp(i, main.first(), main.last()));
     const cv::Rect2f crop_box = opt.fixed_box ? fixed : square_box(tb.box, opt.crop.margin);
     const bool here = tb.frame == i && !tb.interpolated;
+    const cv::Mat full = take_frame(i);
     if (opt.aligner && !opt.fixed_box) {
-      AlignedFace a = align_face(frames[i], opt.aligner->landmarks(frames[i], tb.box), size, opt.crop.margin);
+      AlignedFace a = align_face(full, opt.aligner->landmarks(full, tb.box), size, opt.crop.margin);
       clip.frames.push_back(std::move(a.crop));
       clip.landmarks.push_back(std::move(a.landmarks));
     } else {
-      clip.frames.push_back(crop_square(frames[i], crop_box, size, opt.crop.border));
+      clip.frames.push_back(crop_square(full, crop_box, size, opt.crop.border));
       clip.landmarks.push_back(here ? to_crop_coords(tb.landmarks, crop_box, size)
                                     : std::vector<cv::Point2f>{});
     }
     clip.crop_boxes.push_back(crop_box);
     clip.face_boxes.push_back(tb.box);
     clip.detected.push_back(here ? 1 : 0);
-    frames[i].release();   // crops are small; free the full frame as we go
   }
   clip.status = report.status == DecodeStatus::partial ? ClipStatus::partial : ClipStatus::ok;
   clip.message = report.message;

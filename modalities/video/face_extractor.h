@@ -8,8 +8,8 @@
 //   if (clip.status == ClipStatus::ok) train_on(clip.frames);   // k crops, size × size BGR
 //
 // Bad files never throw: the status says what happened and message names the file. Memory: the
-// k sampled frames are held until tracking is done (16 × 1080p ≈ 100 MB); use a window with
-// dense sampling of long videos.
+// k sampled frames are held until tracking is done (16 × 1080p ≈ 100 MB as BGR, ≈ 50 MB with
+// hold_yuv); use a window with dense sampling of long videos.
 
 #include <cstdint>
 #include <functional>
@@ -53,6 +53,11 @@ struct FaceExtractOptions {
   bool fixed_box = false;      // one crop box enclosing the main face over the whole clip
   NoFacePolicy no_face = NoFacePolicy::centre_crop;
   bool keep_sampled_frames = false;   // keep the downscaled detection frames (contact sheets)
+  // Hold the sampled frames until tracking as the decoder's yuv pictures (yuv420p: half the bytes
+  // of BGR, 16 × 1080p ≈ 50 MB instead of 100 MB) and convert each again to BGR for its crop
+  // (CPU within noise of holding BGR in reports/video_bench.md). Same crops either way, so not
+  // part of canonical().
+  bool hold_yuv = false;
   // With an aligner (not owned), crops are aligned on dlib's 68 landmarks (face_align.h) and
   // `landmarks` holds those 68 points; ignored with fixed_box.
   const LandmarkAligner* aligner = nullptr;

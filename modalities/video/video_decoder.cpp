@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 #include <optional>
 #include <sstream>
 
@@ -185,6 +186,12 @@ void VideoDecoder::convert(const AVFrame* frame, cv::Mat& out) {
   }
 }
 
+cv::Mat VideoDecoder::to_bgr(const AVFrame& source) {
+  cv::Mat out;
+  convert(&source, out);   // a fresh Mat every call (the scratch buffer is never handed out)
+  return out;
+}
+
 DecodeReport VideoDecoder::run(const FrameSampling& sampling, const FrameVisitor& visit) {
   sampling.validate();
   AVStream* st = fmt_->streams[stream_index_];
@@ -239,6 +246,10 @@ DecodeReport VideoDecoder::run(const FrameSampling& sampling, const FrameVisitor
     if (selector.select(ts)) {
       VideoFrame out;
       convert(frame.get(), out.bgr);
+      if (opt_.keep_source) {
+        out.source.reset(av_frame_clone(frame.get()), [](AVFrame* f) { av_frame_free(&f); });
+        if (!out.source) throw std::bad_alloc();
+      }
       out.timestamp_s = ts;
       out.index_exact = index_exact;
       out.index = index_exact ? count_index

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <opencv2/core.hpp>
@@ -45,6 +46,9 @@ struct VideoFrame {
   // True when index counts every frame decoded from the start; false after skipping or seeking,
   // where it is round(timestamp * fps) (exact for constant frame rate).
   bool index_exact = true;
+  // With DecodeOptions::keep_source: the decoded picture itself (a reference to the decoder's
+  // yuv buffer, ~half the bytes of bgr for yuv420p), for VideoDecoder::to_bgr() later.
+  std::shared_ptr<AVFrame> source;
 };
 
 enum class DecodeStatus {
@@ -78,6 +82,7 @@ struct DecodeOptions {
   DecodeMode mode = DecodeMode::automatic;
   int threads = 1;             // libav decoder threads (0 = libav picks)
   bool apply_rotation = true;
+  bool keep_source = false;    // fill VideoFrame::source (hold yuv instead of BGR: extract_faces)
 };
 
 // Return false to stop decoding early (the report stays ok).
@@ -93,6 +98,10 @@ class VideoDecoder {
   // One pass over the file with a fresh selector. Decode errors after the open are reported in
   // the returned report (partial / failed), not thrown; exceptions from the visitor propagate.
   DecodeReport run(const FrameSampling& sampling, const FrameVisitor& visit);
+
+  // The BGR picture of a VideoFrame::source from this decoder: the same pixels as VideoFrame::bgr
+  // (same conversion and rotation). Throws MediaError when the format cannot be converted.
+  cv::Mat to_bgr(const AVFrame& source);
 
  private:
   double clip_end_s();

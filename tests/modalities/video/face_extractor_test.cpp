@@ -161,6 +161,32 @@ TEST_F(FaceExtractorTest, NoFacePolicies) {
   EXPECT_TRUE(marked.frames.empty());
 }
 
+// hold_yuv keeps the decoder's yuv pictures instead of BGR until the crops are cut: the crops
+// must be the very same pixels (same conversion), for tracked faces, a fixed box and no face.
+TEST_F(FaceExtractorTest, HoldingYuvGivesIdenticalCrops) {
+  struct Case { const char* clip; bool fixed; };
+  for (const Case c : {Case{"square.mp4", false}, Case{"square.mp4", true}, Case{"empty_scene.mp4", false}}) {
+    BlobDetector det;
+    FaceExtractOptions opt;
+    opt.sampling = FrameSampling::uniform(8);
+    opt.crop.size = 48;
+    opt.fixed_box = c.fixed;
+    const FaceClip bgr = extract_faces(file(c.clip), det, opt);
+    const std::string key = opt.canonical();
+    opt.hold_yuv = true;
+    const FaceClip yuv = extract_faces(file(c.clip), det, opt);
+    EXPECT_EQ(opt.canonical(), key);   // same crops, so the same cache entries
+    ASSERT_EQ(yuv.status, bgr.status) << c.clip;
+    ASSERT_EQ(yuv.frames.size(), 8u) << c.clip;
+    ASSERT_EQ(bgr.frames.size(), 8u) << c.clip;
+    for (std::size_t i = 0; i < 8; ++i) {
+      EXPECT_EQ(yuv.crop_boxes[i], bgr.crop_boxes[i]) << c.clip << " " << i;
+      EXPECT_EQ(yuv.frame_indices[i], bgr.frame_indices[i]);
+      EXPECT_EQ(cv::norm(yuv.frames[i], bgr.frames[i], cv::NORM_INF), 0.0) << c.clip << " " << i;
+    }
+  }
+}
+
 TEST_F(FaceExtractorTest, BadFilesGiveAStatus) {
   BlobDetector det;
   const std::string junk = file("junk.mp4");

@@ -265,6 +265,47 @@ TEST_F(VideoDecoderTest, WidthsWhoseRowsAreNotVectorMultiples) {
   }
 }
 
+// keep_source hands out the decoded yuv picture; to_bgr() of it later must give the very pixels
+// the visitor got (extract_faces' hold_yuv relies on it): rotated, odd and unaligned widths too.
+TEST_F(VideoDecoderTest, KeptSourceConvertsToTheSameBgrLater) {
+  struct Case { int w, h, rot; const char* codec; };
+  for (const Case c : {Case{64, 48, 90, "libx264"}, Case{64, 48, 0, "libx264"},
+                       Case{446, 34, 0, "libx264"}, Case{33, 17, 180, "mpeg4"}}) {
+    ClipSpec spec;
+    spec.width = c.w;
+    spec.height = c.h;
+    spec.n_frames = 8;
+    spec.rotation_cw = c.rot;
+    spec.codec = c.codec;
+    if (std::string(c.codec) == "mpeg4") spec.max_b_frames = 0;
+    const std::string path = file("src_" + std::to_string(c.w) + "_" + std::to_string(c.rot) + ".mp4");
+    write_clip(path, spec);
+    DecodeOptions opt;
+    opt.keep_source = true;
+    VideoDecoder dec(path, opt);
+    std::vector<cv::Mat> bgr;
+    std::vector<std::shared_ptr<AVFrame>> src;
+    const DecodeReport r = dec.run(FrameSampling::uniform(4), [&](VideoFrame& f) {
+      EXPECT_TRUE(f.source);
+      bgr.push_back(f.bgr);
+      src.push_back(std::move(f.source));
+      return true;
+    });
+    EXPECT_EQ(r.status, DecodeStatus::ok) << r.message;
+    ASSERT_EQ(src.size(), 4u) << path;
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      const cv::Mat again = dec.to_bgr(*src[i]);
+      ASSERT_EQ(again.size(), bgr[i].size()) << path;
+      EXPECT_EQ(cv::norm(again, bgr[i], cv::NORM_INF), 0.0) << path << " frame " << i;
+    }
+  }
+  // Without keep_source no picture is held.
+  decode_video(file("src_64_0.mp4"), FrameSampling::uniform(2), [](VideoFrame& f) {
+    EXPECT_FALSE(f.source);
+    return true;
+  });
+}
+
 TEST_F(VideoDecoderTest, TruncatedFileKeepsFramesDecodedBeforeTheCut) {
   // Cut in the middle of the media data ('mdat'), after the index at the front (faststart).
   const auto size = fs::file_size(clip());
