@@ -4,14 +4,20 @@
 
 namespace dflab {
 
-namespace {
-
-// torchvision _make_divisible: round to a multiple of 8, never more than 10% below v.
-std::int64_t make_divisible(double v, std::int64_t divisor = 8) {
+std::int64_t make_divisible(double v, std::int64_t divisor) {
   std::int64_t r = std::max<std::int64_t>(divisor, static_cast<std::int64_t>(v + divisor / 2.0) / divisor * divisor);
   if (static_cast<double>(r) < 0.9 * v) r += divisor;
   return r;
 }
+
+const std::vector<EfficientNetStage>& efficientnet_b0_stages() {
+  static const std::vector<EfficientNetStage> stages = {{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},   {6, 5, 2, 24, 40, 2},
+                                                        {6, 3, 2, 40, 80, 3},  {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
+                                                        {6, 3, 1, 192, 320, 1}};
+  return stages;
+}
+
+namespace {
 
 // Conv-BN(-SiLU), torchvision Conv2dNormActivation: Sequential {0: conv, 1: bn, 2: act}.
 Chain conv_bn(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride,
@@ -70,12 +76,6 @@ class MBConvImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MBConv);
 
-struct Stage {
-  std::int64_t expand, kernel, stride, in, out, layers;
-};
-// B0, Tan & Le 2019 Table 1 (stages 2..8).
-const Stage kB0[] = {{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},   {6, 5, 2, 24, 40, 2},  {6, 3, 2, 40, 80, 3},
-                     {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4}, {6, 3, 1, 192, 320, 1}};
 
 }  // namespace
 
@@ -92,12 +92,12 @@ EfficientNetImpl::EfficientNetImpl(const EfficientNetOptions& o) : o_(o) {
   const auto ch = [&](std::int64_t c) { return make_divisible(static_cast<double>(c) * o.width); };
   const auto reps = [&](std::int64_t n) { return static_cast<std::int64_t>(std::ceil(static_cast<double>(n) * o.depth)); };
   std::int64_t total_blocks = 0;
-  for (const Stage& s : kB0) total_blocks += reps(s.layers);
+  for (const EfficientNetStage& s : efficientnet_b0_stages()) total_blocks += reps(s.layers);
 
   features = torch::nn::Sequential();
   features->push_back(conv_bn(o.in_channels, ch(32), 3, 2, 1, true));   // stem, features.0
   std::int64_t block_id = 0;
-  for (const Stage& s : kB0) {   // features.1 ... features.7
+  for (const EfficientNetStage& s : efficientnet_b0_stages()) {   // features.1 ... features.7
     Chain stage;
     for (std::int64_t i = 0; i < reps(s.layers); ++i) {
       const double p = o.stochastic_depth * static_cast<double>(block_id++) / static_cast<double>(total_blocks);

@@ -10,6 +10,8 @@
 
 #include "modalities/models/model.h"
 
+#include <vector>
+
 namespace dflab {
 
 // Compound-scaling coefficients of one variant.
@@ -21,6 +23,16 @@ struct EfficientNetScaling {
 };
 // b = 0..7; throws std::invalid_argument otherwise.
 EfficientNetScaling efficientnet_scaling(int b);
+
+// torchvision _make_divisible: round to a multiple of `divisor`, never more than 10% below v.
+std::int64_t make_divisible(double v, std::int64_t divisor = 8);
+
+// One stage of B0 (Tan & Le 2019 Table 1, stages 2..8): MBConv expansion, kernel, first stride,
+// channels in/out, layers. Shared by the 2D and 3D (efficientnet3d.h) networks.
+struct EfficientNetStage {
+  std::int64_t expand, kernel, stride, in, out, layers;
+};
+const std::vector<EfficientNetStage>& efficientnet_b0_stages();
 
 struct EfficientNetOptions {
   double width = 1.0;

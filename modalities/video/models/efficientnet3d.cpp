@@ -1,17 +1,12 @@
 #include "modalities/video/models/efficientnet3d.h"
 
+#include "modalities/video/models/efficientnet.h"
+
 #include <cmath>
 
 namespace dflab {
 
 namespace {
-
-// torchvision _make_divisible (as in efficientnet.cpp, whose helpers are file-local).
-std::int64_t make_divisible(double v, std::int64_t divisor = 8) {
-  std::int64_t r = std::max<std::int64_t>(divisor, static_cast<std::int64_t>(v + divisor / 2.0) / divisor * divisor);
-  if (static_cast<double>(r) < 0.9 * v) r += divisor;
-  return r;
-}
 
 // NTechLab SeqExpandConv: frames are stacked in the batch ([N*T, C, H, W]); view as
 // [N, C, T, H, W], 3x1x1 Conv3d over time, and back.
@@ -86,12 +81,6 @@ class MBConv3dImpl : public torch::nn::Module {
 };
 TORCH_MODULE(MBConv3d);
 
-struct Stage {
-  std::int64_t expand, kernel, stride, in, out, layers;
-};
-// B0, Tan & Le 2019 Table 1 (stages 2..8).
-const Stage kB0[] = {{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},   {6, 5, 2, 24, 40, 2},  {6, 3, 2, 40, 80, 3},
-                     {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4}, {6, 3, 1, 192, 320, 1}};
 
 }  // namespace
 
@@ -99,12 +88,12 @@ EfficientNet3dImpl::EfficientNet3dImpl(const EfficientNet3dOptions& o) : o_(o) {
   const auto ch = [&](std::int64_t c) { return make_divisible(static_cast<double>(c) * o.width); };
   const auto reps = [&](std::int64_t n) { return static_cast<std::int64_t>(std::ceil(static_cast<double>(n) * o.depth)); };
   std::int64_t total_blocks = 0;
-  for (const Stage& s : kB0) total_blocks += reps(s.layers);
+  for (const EfficientNetStage& s : efficientnet_b0_stages()) total_blocks += reps(s.layers);
 
   features = torch::nn::Sequential();
   features->push_back(conv_bn(o.in_channels, ch(32), 3, 2, 1, true));   // stem, per frame
   std::int64_t block_id = 0;
-  for (const Stage& s : kB0) {
+  for (const EfficientNetStage& s : efficientnet_b0_stages()) {
     Chain stage;
     for (std::int64_t i = 0; i < reps(s.layers); ++i) {
       const double p = o.stochastic_depth * static_cast<double>(block_id++) / static_cast<double>(total_blocks);
