@@ -462,6 +462,9 @@ class ExperimentRunner {
     if (exp_.audio_feature.plugin.empty() || !exp_.audio.boolean("enabled"))
       throw std::invalid_argument("an audio model needs [audio] enabled = true and a feature");
     if (!feature_) {
+      if (exp_.audio_feature.params.has("to_db") && !exp_.audio_feature.params.boolean("to_db"))
+        warn(opt_, res_, exp_.file + ": [audio] feature " + exp_.audio_feature.plugin +
+                             " has to_db = false: audio models get a power spectrogram; most want to_db = true (log-mel)");
       feature_ = reg_.create<AudioFeature>(kind::audio_feature, exp_.audio_feature.plugin, exp_.audio_feature.params);
       feature_cache_ = std::make_unique<FeatureCache>(cache_dir(exp_, "audio"));
       decode_ = audio_decode_options(exp_, *feature_);
