@@ -40,6 +40,7 @@ FaceExtractOptions face_extract_options(const ExperimentConfig& exp) {
   o.crop.margin = static_cast<float>(exp.crop.real("margin"));
   o.fixed_box = exp.crop.boolean("fixed_box");
   o.detect_max_side = static_cast<int>(exp.video.integer("max_side"));
+  o.hold_yuv = true;   // same crops, half the memory for the frames held until tracking is done
   o.no_face = exp.video.string("no_face") == "prior" ? NoFacePolicy::mark : NoFacePolicy::centre_crop;
   o.validate();
   return o;
