@@ -34,10 +34,13 @@ class BlockImpl : public torch::nn::Module {
       downsample = register_module("downsample", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor y = torch::relu(bn1(conv1(x)));
+    // In place like torchvision (ReLU(inplace=True), out += identity): fewer allocations, ~10%
+    // faster inference at batch 32 (reports/train_bench.md); autograd allows it on these outputs.
+    torch::Tensor y = bn1(conv1(x)).relu_();
     y = bn2(conv2(y));
-    if (bottleneck_) y = bn3(conv3(torch::relu(y)));
-    return torch::relu(y + (downsample ? downsample->forward(x) : x));
+    if (bottleneck_) y = bn3(conv3(y.relu_()));
+    y += downsample ? downsample->forward(x) : x;
+    return y.relu_();
   }
 
  private:
@@ -88,7 +91,7 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) : o_(o) {
 
 torch::Tensor ResNetImpl::forward_features(torch::Tensor x) {
   check_input("resnet", x, {o_.in_channels, -1, -1});
-  x = torch::relu(bn1(conv1(x)));                                   // [N, 64, H/2, W/2]
+  x = bn1(conv1(x)).relu_();                                        // [N, 64, H/2, W/2]
   x = torch::max_pool2d(x, /*kernel=*/3, /*stride=*/2, /*padding=*/1);   // [N, 64, H/4, W/4]
   x = layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));   // [N, F, H/32, W/32]
   return x.mean({2, 3});                                            // [N, F]
