@@ -253,7 +253,7 @@ class ExperimentRunner {
   // Scores of ds_.items by a stored run (prior-filled).
   std::vector<double> scores_of_run(const RunStore& store, store::RunId run) {
     const store::RunDetail d = store.get_run(run);
-    auto params = params_of(store, run);
+    std::map<std::string, std::string> params(d.params.begin(), d.params.end());
     const double prior = params.count("prior") ? std::stod(params["prior"]) : 0.5;
     if (d.run.kind == store::RunKind::fusion) {
       const std::vector<store::RunId> inputs = inputs_of(store, run);

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "metrics/logloss.h"
+#include "metrics/xoshiro256.h"
 
 namespace dflab {
 
@@ -46,49 +47,6 @@ struct BootstrapResult {
   int n_resamples = 0;               // B
   int n_valid = 0;                   // resamples where the statistic was defined
   std::string note;                  // why the interval is missing, or how many were skipped
-};
-
-// xoshiro256** (Blackman & Vigna 2018, prng.di.unimi.it), seeded from one 64-bit value via
-// splitmix64. Inline: the bootstrap draws n values per resample.
-class Xoshiro256 {
- public:
-  explicit Xoshiro256(std::uint64_t seed) {
-    for (auto& s : s_) {
-      std::uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);   // splitmix64
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // Uniform integer in [0, bound), bound >= 1, without modulo bias (Lemire, "Fast random integer
-  // generation in an interval", ACM TOMACS 2019).
-  std::uint64_t below(std::uint64_t bound) {
-    unsigned __int128 m = static_cast<unsigned __int128>(next()) * bound;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < bound) {
-      const std::uint64_t threshold = (0 - bound) % bound;
-      while (low < threshold) {
-        m = static_cast<unsigned __int128>(next()) * bound;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
-
- private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
 };
 
 // Draws resamples as per-sample multiplicities: next()[i] = how often sample i was drawn.

@@ -5,15 +5,15 @@
 
 #include <opencv2/core.hpp>
 
+#include "metrics/xoshiro256.h"
+
 namespace dflab {
 
 std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
   std::uint64_t h = 0x9E3779B97F4A7C15ull;
   for (std::uint64_t p : parts) {
-    std::uint64_t z = h + p + 0x9E3779B97F4A7C15ull;   // splitmix64 step
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    h = z ^ (z >> 31);
+    std::uint64_t state = h + p;
+    h = splitmix64(state);
   }
   return h;
 }
