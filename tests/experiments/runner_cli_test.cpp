@@ -285,6 +285,36 @@ TEST(RunCli, KFoldEveryFusionAndDfdcOutput) {
   }
 }
 
+// A model that cannot train (its input does not fit the features) is recorded as failed with the
+// reason; the other models, the fusion and prediction.csv are still produced, and compare names a
+// run that does not exist.
+TEST(RunCli, AFailingModelIsRecordedAndTheRestGoesOn) {
+  TempDir d;
+  const std::string data = d / "data";
+  make_dataset(data);
+  std::string toml = experiment_toml(data, 1);
+  toml += "[[models]]\nname = \"audio-wrong\"\nplugin = \"mel_cnn\"\nn_mels = 48\nframes = 32\nmodality = \"audio\"\n"
+          "train = { epochs = 1, batch = 8 }\n";
+  const auto r = run_dflab("run " + d.write("exp/exp.toml", toml) + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> rows;
+  for (const auto& row : j["rows"]) rows[row["name"].get<std::string>()] = row;
+  EXPECT_EQ(rows["audio-wrong"]["status"], "failed");
+  EXPECT_NE(rows["audio-wrong"]["message"].get<std::string>().find("48"), std::string::npos) << rows["audio-wrong"].dump();
+  for (const char* name : {"video", "audio", "fusion-mean", "fusion-max"}) EXPECT_EQ(rows[name]["status"], "finished") << name;
+  EXPECT_NE(r.err.find("audio-wrong failed"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(j["prediction_csv"].get<std::string>()));
+  const std::string db = (d / "exp") + "/runs.sqlite";
+  const auto runs = nlohmann::json::parse(run_dflab("runs --db " + db + " --json").out)["runs"];
+  int failed = 0;
+  for (const auto& run : runs) failed += run["status"] == "failed";
+  EXPECT_EQ(failed, 1);
+  const auto cmp = run_dflab("compare tiny/video tiny/nope --db " + db);
+  EXPECT_EQ(cmp.code, 1);
+  EXPECT_NE(cmp.err.find("nope"), std::string::npos) << cmp.err;
+}
+
 // examples/ffdv.toml on the real FFDV samples in ../shared, with its outputs moved to a temp dir.
 TEST(RunCli, FfdvExampleRunsOnTheSharedSamples) {
   const std::string root = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample";
