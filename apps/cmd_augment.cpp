@@ -51,6 +51,7 @@ AugmentSample read_clip(const std::vector<std::string>& files, int n_frames, flo
     VideoDecoder decoder(files[0]);
     const DecodeReport r = decoder.run(FrameSampling::uniform(n_frames), [&](VideoFrame& f) {
       s.frames.push_back(f.bgr);
+      s.timestamps_s.push_back(f.timestamp_s);   // uniformly sampled frames are far apart in time
       return true;
     });
     if (s.frames.empty()) throw std::runtime_error(files[0] + ": no frames decoded (" + r.message + ")");

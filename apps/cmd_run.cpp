@@ -57,7 +57,8 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
     bar.reset();
     std::cerr << "   " << model << " epoch " << e.epoch + 1 << "/" << e.epochs << ": loss " << fmt_value(e.train_loss)
               << "  val logloss " << fmt_value(e.val_logloss) << "  val auc " << fmt_value(e.val_auc) << "  ("
-              << format_duration(e.seconds) << (e.best ? ", best so far" : "") << ")\n";
+              << format_duration(e.seconds) << (e.best ? ", best so far" : "")
+              << (e.restored ? ", from checkpoint" : "") << ")\n";
   };
   const ExperimentResult r = run_experiment(exp, ctx.registry(), opt);
   if (bar) bar->finish();

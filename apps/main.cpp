@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
+#include "experiments/torch_runtime.h"
 #include "registry/diagnostics.h"
 #include "registry/plugin_loader.h"
 
@@ -11,6 +12,7 @@
 
 int main(int argc, char** argv) {
   using namespace dflab;
+  keep_freed_memory_in_process();   // before any tensor is allocated
   CLI::App app{"dflab " DFLAB_VERSION " — audio-visual deepfake detection experiments", "dflab"};
   app.set_version_flag("--version", DFLAB_VERSION);
   app.require_subcommand(1);

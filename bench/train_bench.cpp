@@ -4,6 +4,9 @@
 // train_peer.py: torchvision resnet18 with a 1-logit fc, the same Meso-4) alternately and writes
 // the table of reports/train_bench.md.
 //
+// Memory as the dflab program has it: keep_freed_memory_in_process() (experiments/torch_runtime.h)
+// unless DFLAB_MALLOC=default; the JSON says which ("malloc").
+//
 //   dflab_train_bench [--threads=2] [--batch=32] [--budget_s=6] [resnet18:112 resnet18:224 meso4:256 ...]
 //
 // Per model and mode: one warm-up step (it allocates AdamW's state and the allocator caches), then
@@ -17,6 +20,8 @@
 #include <vector>
 
 #include <torch/torch.h>
+
+#include "experiments/torch_runtime.h"
 
 #include "modalities/models/model.h"
 #include "modalities/models/register_models.h"
@@ -52,10 +57,13 @@ Timing time_steps(Step&& step, int warmup, double budget_s) {
   return t;
 }
 
+bool g_kept_memory = false;   // keep_freed_memory_in_process() took effect
+
 void report(const std::string& model, std::int64_t size, const char* mode, std::int64_t batch, int threads,
             std::int64_t n_params, const Timing& t) {
   const double wall = median(t.wall_s), cpu = median(t.cpu_s);
-  std::cout << "{\"impl\": \"dflab\", \"model\": \"" << model << "\", \"size\": " << size << ", \"mode\": \"" << mode
+  std::cout << "{\"impl\": \"dflab\", \"malloc\": \"" << (g_kept_memory ? "kept" : "default")
+            << "\", \"model\": \"" << model << "\", \"size\": " << size << ", \"mode\": \"" << mode
             << "\", \"batch\": " << batch << ", \"threads\": " << threads << ", \"steps\": " << t.wall_s.size()
             << ", \"median_wall_s\": " << wall << ", \"median_cpu_s\": " << cpu
             << ", \"images_per_s\": " << static_cast<double>(batch) / wall << ", \"n_params\": " << n_params
@@ -65,6 +73,7 @@ void report(const std::string& model, std::int64_t size, const char* mode, std::
 }  // namespace
 
 int main(int argc, char** argv) {
+  g_kept_memory = dflab::keep_freed_memory_in_process();
   int threads = 2;
   std::int64_t batch = 32;
   double budget_s = 6.0;

@@ -11,6 +11,7 @@ Training step: zero_grad, forward, BCE-with-logits, backward, AdamW(lr 1e-4, wd 
 Inference: eval(), torch.no_grad(). One JSON object per line on stdout.
 """
 import argparse
+import os
 import json
 import statistics
 import time
@@ -79,6 +80,8 @@ def main():
     ap.add_argument("configs", nargs="*", default=["resnet18:112", "resnet18:224", "meso4:256"])
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    # run_train_bench.sh also runs this peer with dflab's allocator policy, set through glibc tunables.
+    malloc = "kept" if "mmap_max=0" in os.environ.get("GLIBC_TUNABLES", "") else "default"
     for c in a.configs:
         name, size = c.split(":")
         size = int(size)
@@ -104,7 +107,7 @@ def main():
                 model.eval()
             wall, cpu = time_steps(step, warmup, budget)
             med = statistics.median(wall)
-            print(json.dumps({"impl": "python3-torch", "model": name, "size": size, "mode": mode, "batch": a.batch,
+            print(json.dumps({"impl": "python3-torch", "malloc": malloc, "model": name, "size": size, "mode": mode, "batch": a.batch,
                               "threads": a.threads, "steps": len(wall), "median_wall_s": med,
                               "median_cpu_s": statistics.median(cpu), "images_per_s": a.batch / med,
                               "n_params": sum(p.numel() for p in model.parameters()),

@@ -20,6 +20,9 @@ FaceCropEntry face_crop_entry(SourceVideo video, const FaceCache& cache, const s
   e.crop_files = std::move(index->crop_files);
   e.landmarks = std::move(index->clip.landmarks);
   e.landmarks.resize(e.crop_files.size());
+  // Times let h264_reencode tell crops sampled far apart from consecutive frames.
+  e.timestamps_s = std::move(index->clip.timestamps_s);
+  if (e.timestamps_s.size() != e.crop_files.size()) e.timestamps_s.clear();
   if (e.crop_files.empty()) {
     e.missing_reason = to_string(index->clip.status);
     if (!index->clip.message.empty()) e.missing_reason += ": " + index->clip.message;
@@ -69,6 +72,7 @@ AugmentSample FaceCropSource::load(std::size_t i, std::size_t u, std::mt19937_64
     }
     s.frames.push_back(crop);
     s.landmarks.push_back(std::move(pts));
+    if (e.timestamps_s.size() == n) s.timestamps_s.push_back(e.timestamps_s[c]);
   }
   return s;
 }

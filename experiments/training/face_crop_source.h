@@ -20,6 +20,7 @@ struct FaceCropEntry {
   SourceVideo video;
   std::vector<std::string> crop_files;                 // in time order; empty: no usable crop
   std::vector<std::vector<cv::Point2f>> landmarks;     // per crop, crop pixels (may be empty)
+  std::vector<double> timestamps_s;                    // per crop, in the video (empty if unknown)
   std::string missing_reason;                          // why crop_files is empty
 };
 

@@ -75,7 +75,50 @@ struct Counters {
   int best_epoch = -1;
   int bad_epochs = 0;
   bool stopped = false;
+  std::vector<EpochReport> history;   // every finished epoch, for replay on resume
 };
+
+// One row per finished epoch: epoch, epochs, train_loss, lr, seconds, samples, val_logloss,
+// val_auc (NaN when absent), best.
+constexpr std::int64_t kHistoryColumns = 9;
+
+torch::Tensor history_tensor(const std::vector<EpochReport>& history) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  torch::Tensor t = torch::empty({static_cast<std::int64_t>(history.size()), kHistoryColumns}, torch::kFloat64);
+  auto a = t.accessor<double, 2>();
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const EpochReport& e = history[i];
+    const double row[kHistoryColumns] = {static_cast<double>(e.epoch), static_cast<double>(e.epochs), e.train_loss,
+                                         e.lr, e.seconds, static_cast<double>(e.samples),
+                                         e.val_logloss.value_or(nan), e.val_auc.value_or(nan), e.best ? 1.0 : 0.0};
+    for (std::int64_t k = 0; k < kHistoryColumns; ++k) a[static_cast<std::int64_t>(i)][k] = row[k];
+  }
+  return t;
+}
+
+std::vector<EpochReport> history_from(const torch::Tensor& t, const std::string& what) {
+  if (t.dim() != 2 || t.size(1) != kHistoryColumns)
+    throw std::runtime_error(what + ": checkpoint's epoch history has the wrong shape");
+  const torch::Tensor d = t.to(torch::kCPU, torch::kFloat64).contiguous();
+  auto a = d.accessor<double, 2>();
+  auto opt = [](double v) { return std::isnan(v) ? std::optional<double>{} : std::optional<double>{v}; };
+  std::vector<EpochReport> out;
+  for (std::int64_t i = 0; i < d.size(0); ++i) {
+    EpochReport e;
+    e.epoch = static_cast<int>(a[i][0]);
+    e.epochs = static_cast<int>(a[i][1]);
+    e.train_loss = a[i][2];
+    e.lr = a[i][3];
+    e.seconds = a[i][4];
+    e.samples = static_cast<std::size_t>(a[i][5]);
+    e.val_logloss = opt(a[i][6]);
+    e.val_auc = opt(a[i][7]);
+    e.best = a[i][8] != 0.0;
+    e.restored = true;
+    out.push_back(e);
+  }
+  return out;
+}
 
 void write_counters(torch::serialize::OutputArchive& a, const Counters& c) {
   a.write("last_epoch", torch::tensor({static_cast<std::int64_t>(c.last_epoch)}), true);
@@ -83,6 +126,7 @@ void write_counters(torch::serialize::OutputArchive& a, const Counters& c) {
   a.write("best_epoch", torch::tensor({static_cast<std::int64_t>(c.best_epoch)}), true);
   a.write("bad_epochs", torch::tensor({static_cast<std::int64_t>(c.bad_epochs)}), true);
   a.write("stopped", torch::tensor({static_cast<std::int64_t>(c.stopped)}), true);
+  a.write("history", history_tensor(c.history), true);
 }
 
 Counters read_counters(torch::serialize::InputArchive& a, const std::string& what) {
@@ -97,6 +141,10 @@ Counters read_counters(torch::serialize::InputArchive& a, const std::string& wha
   c.best_epoch = static_cast<int>(need("best_epoch").item<std::int64_t>());
   c.bad_epochs = static_cast<int>(need("bad_epochs").item<std::int64_t>());
   c.stopped = need("stopped").item<std::int64_t>() != 0;
+  // Checkpoints written before the history existed resume without replay.
+  // (A fresh tensor: try_read into a defined one set_()s its storage and keeps the old dtype.)
+  torch::Tensor history;
+  if (a.try_read("history", history, true)) c.history = history_from(history, what);
   return c;
 }
 
@@ -193,6 +241,8 @@ TrainResult Trainer::fit(bool resume) {
     opt->load(opt_state);
     c = read_counters(a, last_path);
     result.resumed_after = c.last_epoch;
+    if (on_epoch)
+      for (const EpochReport& e : c.history) on_epoch(e);
   } else {
     std::error_code ec;
     fs::remove(last_path, ec);
@@ -281,6 +331,9 @@ TrainResult Trainer::fit(bool resume) {
       ++c.bad_epochs;
     }
     c.last_epoch = epoch;
+    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+    c.history.push_back(rep);
+    c.history.back().restored = true;
     if (s_.early_stopping > 0 && c.bad_epochs >= s_.early_stopping) c.stopped = true;
     {
       torch::serialize::OutputArchive a;
@@ -291,7 +344,6 @@ TrainResult Trainer::fit(bool resume) {
       write_counters(a, c);
       save_archive(a, last_path);
     }
-    rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
     if (on_epoch) on_epoch(rep);
   }
 

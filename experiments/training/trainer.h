@@ -72,6 +72,10 @@ struct EpochReport {
   std::size_t samples = 0;
   std::optional<double> val_logloss, val_auc;
   bool best = false;          // improved the best val logloss (or no validation)
+  // Replayed from last.pt when resuming: the epoch ran before the interruption. Its report is
+  // delivered again because the process may have died after last.pt was written and before the
+  // first delivery reached the store; receivers should write idempotently.
+  bool restored = false;
 };
 
 struct TrainResult {

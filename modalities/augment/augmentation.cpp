@@ -44,6 +44,9 @@ void check_video(const AugmentSample& s, const std::string& who) {
   if (!s.landmarks.empty() && s.landmarks.size() != s.frames.size())
     throw std::invalid_argument(who + ": " + std::to_string(s.landmarks.size()) + " landmark sets for " +
                                 std::to_string(s.frames.size()) + " frames");
+  if (!s.timestamps_s.empty() && s.timestamps_s.size() != s.frames.size())
+    throw std::invalid_argument(who + ": " + std::to_string(s.timestamps_s.size()) + " timestamps for " +
+                                std::to_string(s.frames.size()) + " frames");
 }
 
 void check_audio(const AugmentSample& s, const std::string& who) {

@@ -35,6 +35,10 @@ struct AugmentSample {
   // video: landmarks per frame in crop pixels (5 or 68 points, or none); kept in step with frames
   // by geometric augmentations. May be empty.
   std::vector<std::vector<cv::Point2f>> landmarks;
+  // video: time of each frame in seconds, in step with frames; empty: consecutive frames of the
+  // stream (h264_reencode then takes its source_fps). Lets a frame-rate change know which frames
+  // a lower rate would drop: frames sampled far apart are never dropped.
+  std::vector<double> timestamps_s;
   // audio: CV_32FC1, rows = feature bins (mel bands), cols = time frames.
   cv::Mat feature;
   float target = 0.0f;   // 0 real, 1 fake; soft after mixing or label smoothing

@@ -1,5 +1,8 @@
 // The training engine on an in-memory problem: schedules and losses against PyTorch, batch
 // loading order, learning a separable problem, checkpoint/resume equal to an uninterrupted run.
+#include <malloc.h>
+#include <stdlib.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -12,8 +15,10 @@
 #include "experiments/builtin_plugins.h"
 #include "experiments/training/batch_loader.h"
 #include "experiments/training/checkpoint.h"
+#include "experiments/training/face_crop_source.h"
 #include "experiments/training/lr_schedule.h"
 #include "experiments/training/trainer.h"
+#include "experiments/torch_runtime.h"
 #include "metrics/binary_metrics.h"
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/models/model.h"
@@ -324,12 +329,19 @@ TEST(Trainer, ResumeAfterAnInterruptionEqualsAnUninterruptedRun) {
   torch::manual_seed(999);   // a different init: everything must come from the checkpoint
   auto resumed = tiny_model(reg);
   Trainer c(*resumed, train, &val, *agg, s, {}, dir);
-  std::vector<double> resumed_losses;
-  c.on_epoch = [&](const EpochReport& e) { resumed_losses.push_back(e.train_loss); };
+  std::vector<EpochReport> resumed_reports;
+  c.on_epoch = [&](const EpochReport& e) { resumed_reports.push_back(e); };
   const TrainResult r = c.fit(true);
   EXPECT_EQ(r.resumed_after, 1);
-  ASSERT_EQ(resumed_losses.size(), 1u);
-  EXPECT_DOUBLE_EQ(resumed_losses[0], full_losses[2]);
+  // Epochs 1 and 2 are delivered again from last.pt (the kill came before epoch 2's report
+  // reached its receiver), then epoch 3 is trained.
+  ASSERT_EQ(resumed_reports.size(), 3u);
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_EQ(resumed_reports[e].epoch, e);
+    EXPECT_EQ(resumed_reports[e].restored, e < 2);
+    EXPECT_DOUBLE_EQ(resumed_reports[e].train_loss, full_losses[e]);
+    EXPECT_TRUE(resumed_reports[e].val_logloss.has_value());
+  }
   auto resumed_last = tiny_model(reg);
   {
     torch::serialize::InputArchive ar;
@@ -373,5 +385,53 @@ TEST(Checkpoint, WrongModelOrDamagedFileIsAClearError) {
   }
 }
 
+TEST(FaceCropSource, SamplesCarryTheCachedCropTimes) {
+  const std::string dir = temp_dir("face_times");
+  const std::string video = dir + "/v.mp4";
+  std::ofstream(video) << "pretend video bytes";
+  FaceClip clip;
+  clip.path = video;
+  clip.status = ClipStatus::ok;
+  for (int i = 0; i < 3; ++i) {
+    clip.frames.push_back(cv::Mat(16, 16, CV_8UC3, cv::Scalar(40.0 * i, 0, 0)));
+    clip.timestamps_s.push_back(0.4 + 0.6 * i);   // crops sampled 0.6 s apart
+    clip.frame_indices.push_back(12 + 18 * i);
+    clip.crop_boxes.emplace_back(0.0f, 0.0f, 16.0f, 16.0f);
+    clip.face_boxes.emplace_back(0.0f, 0.0f, 16.0f, 16.0f);
+    clip.detected.push_back(1);
+    clip.landmarks.emplace_back();
+  }
+  const FaceCache cache(dir + "/cache");
+  cache.store(clip, "params");
+  const FaceCropEntry e = face_crop_entry({"v", 1, -1}, cache, video, "params");
+  ASSERT_EQ(e.crop_files.size(), 3u);
+  EXPECT_EQ(e.timestamps_s, clip.timestamps_s);
+  // T = 4 > 3 crops: the clip is padded with the last crop, at the last crop's time.
+  const AugmentSample s = FaceCropSource({e}, 16, 16, 4).load(0, 0, nullptr);
+  ASSERT_EQ(s.frames.size(), 4u);
+  const std::vector<double>& t = clip.timestamps_s;
+  EXPECT_EQ(s.timestamps_s, (std::vector<double>{t[0], t[1], t[2], t[2]}));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace dflab
+
+// dflab's allocator policy (apps/main.cpp): a 64 MB tensor is neither a fresh mapping nor handed
+// back to the kernel when freed, so the next step's activations do not page-fault in again.
+TEST(TorchRuntime, FreedTensorMemoryStaysInTheProcess) {
+  setenv("DFLAB_MALLOC", "default", 1);
+  EXPECT_FALSE(dflab::keep_freed_memory_in_process());   // the escape hatch leaves glibc as it is
+  unsetenv("DFLAB_MALLOC");
+  ASSERT_TRUE(dflab::keep_freed_memory_in_process());
+  const struct mallinfo2 before = mallinfo2();
+  {
+    torch::Tensor big = torch::ones({16, 1024, 1024});   // 64 MB, over glibc's largest mmap threshold
+    const struct mallinfo2 during = mallinfo2();
+    EXPECT_EQ(during.hblkhd, before.hblkhd) << "the tensor was mapped with mmap";
+    EXPECT_GE(during.arena, before.arena + (64u << 20) - (1u << 20));
+  }
+  const struct mallinfo2 after = mallinfo2();
+  EXPECT_GE(after.arena, before.arena + (64u << 20) - (1u << 20)) << "the freed tensor was trimmed from the heap";
+  EXPECT_GE(after.fordblks, 64u << 20);   // and is free for the next allocation
+}

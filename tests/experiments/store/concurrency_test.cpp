@@ -25,12 +25,25 @@ constexpr int k_predictions_per_run = 1000;
 constexpr int k_metrics_per_run = 4;
 constexpr int k_epochs_per_run = 3;
 
+std::int64_t count(const Database& db, const std::string& sql) {
+  Statement st = db.prepare(sql);
+  st.step();
+  return st.int64_at(0);
+}
+
 // One writer's whole job, as the experiment runner would do it: a run per model with params,
 // per-epoch metrics, predictions in one batch, final metrics, and finish.
 void write_runs(const std::string& path, int writer) {
   RunStore s = RunStore::open(path);
   const ExperimentId exp = s.experiment("shared");   // both writers get-or-create the same one
   for (int r = 0; r < k_runs_per_writer; ++r) {
+    // Halfway, wait (up to 60 s) until the other writer has a run: on a loaded machine the
+    // scheduler could otherwise let one writer finish before the other starts.
+    if (r == k_runs_per_writer / 2) {
+      Database db(path, SQLITE_OPEN_READONLY);
+      const std::string other = "SELECT count(*) FROM runs WHERE name LIKE 'w" + std::to_string(1 - writer) + "-%'";
+      for (int i = 0; i < 6000 && count(db, other) == 0; ++i) usleep(10000);
+    }
     const std::string name = "w" + std::to_string(writer) + "-r" + std::to_string(r);
     const RunId run = s.begin_run({exp, name, "p", "video", RunKind::model, "", r, "t"});
     s.log_params(run, {{"writer", std::to_string(writer)}, {"index", std::to_string(r)}});
@@ -51,12 +64,6 @@ int wait_child(pid_t pid) {
   if (waitpid(pid, &status, 0) != pid) return -1000;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   return -WTERMSIG(status);
-}
-
-std::int64_t count(const Database& db, const std::string& sql) {
-  Statement st = db.prepare(sql);
-  st.step();
-  return st.int64_at(0);
 }
 
 TEST(StoreConcurrency, TwoWritersLoseNoRows) {

@@ -81,7 +81,9 @@ inline bool same_mat(const cv::Mat& a, const cv::Mat& b) {
 }
 
 inline bool same_sample(const AugmentSample& a, const AugmentSample& b) {
-  if (a.frames.size() != b.frames.size() || a.target != b.target || a.landmarks != b.landmarks) return false;
+  if (a.frames.size() != b.frames.size() || a.target != b.target || a.landmarks != b.landmarks ||
+      a.timestamps_s != b.timestamps_s)
+    return false;
   for (std::size_t i = 0; i < a.frames.size(); ++i)
     if (!same_mat(a.frames[i], b.frames[i])) return false;
   return same_mat(a.feature, b.feature);

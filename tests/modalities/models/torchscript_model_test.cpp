@@ -74,6 +74,9 @@ TEST_F(TorchScriptTest, OneOptimiserStepChangesTheParametersAndTheOutput) {
   for (const auto& p : m->parameters()) before.push_back(p.detach().clone());
   m->train();
   EXPECT_TRUE(m->is_training());
+  // The net's dropout (p = 0.5) can zero every feature of both samples, and then some parameters
+  // get no gradient (about 1 run in 10 unseeded): seed it.
+  torch::manual_seed(1);
   torch::optim::SGD opt(m->parameters(), torch::optim::SGDOptions(0.5));
   opt.zero_grad();
   torch::binary_cross_entropy_with_logits(m->forward(x), torch::tensor({1.0f, 0.0f})).backward();
