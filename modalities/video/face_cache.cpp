@@ -61,7 +61,8 @@ std::string VideoIdentity::text() const {
 
 std::string face_cache_params(const FaceExtractOptions& options, const std::string& detector,
                               const Params& detector_params) {
-  return options.canonical() + ";detector=" + detector + "{" + detector_params.canonical() + "}";
+  return options.canonical() + ";decoder=" + std::to_string(kDecodedPixelsVersion) + ";detector=" + detector + "{" +
+         detector_params.canonical() + "}";
 }
 
 FaceCache::FaceCache(std::string root, CacheImageFormat format, int jpeg_quality)

@@ -78,6 +78,11 @@ enum class DecodeMode {
 const char* to_string(DecodeMode m);
 DecodeMode parse_decode_mode(const std::string& name);
 
+// Bumped whenever decoded pixels change for the same file, so that caches of crops made by an
+// older decoder are not reused: 2 = colour matrix and range taken from the stream's tags (BT.709
+// clips read up to 25 levels differently from version 1).
+constexpr int kDecodedPixelsVersion = 2;
+
 struct DecodeOptions {
   DecodeMode mode = DecodeMode::automatic;
   int threads = 1;             // libav decoder threads (0 = libav picks)

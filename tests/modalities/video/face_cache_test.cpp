@@ -91,6 +91,20 @@ TEST_F(FaceCacheTest, KeyedByIdentityAndParams) {
   EXPECT_THROW(VideoIdentity::of(dir_ + "/missing.mp4"), std::runtime_error);
 }
 
+// Crops made before a decoder change (here: the parameter text of version 1, which named no
+// decoder) are not read as current ones.
+TEST_F(FaceCacheTest, EntriesOfAnOlderDecoderAreNotReused) {
+  FaceCache cache(dir_ + "/cache");
+  const Params detector_params;
+  const FaceExtractOptions options;
+  const std::string v1 = options.canonical() + ";detector=haar{" + detector_params.canonical() + "}";
+  cache.store(sample_clip(2), v1);
+  ASSERT_TRUE(cache.contains(video_, v1));
+  EXPECT_FALSE(cache.contains(video_, face_cache_params(options, "haar", detector_params)));
+  cache.store(sample_clip(2), face_cache_params(options, "haar", detector_params));
+  EXPECT_TRUE(cache.contains(video_, face_cache_params(options, "haar", detector_params)));
+}
+
 TEST_F(FaceCacheTest, InterruptedOrDamagedEntriesAreNotValid) {
   FaceCache cache(dir_ + "/cache");
   const std::string params = "p";
