@@ -29,6 +29,7 @@ struct FacesArgs {
   float margin = 1.3f;
   int max_side = 640;
   bool fixed_box = false;
+  int roi_every = 0;
   bool align = false;
   std::string no_face = "centre_crop";
   std::string decode_mode = "auto";
@@ -51,6 +52,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
     opt.crop.margin = a.margin;
     opt.detect_max_side = a.max_side;
     opt.fixed_box = a.fixed_box;
+    opt.roi_full_every = a.roi_every;
     opt.no_face = parse_no_face_policy(a.no_face);
     opt.decode.mode = parse_decode_mode(a.decode_mode);
     opt.keep_sampled_frames = true;
@@ -158,6 +160,11 @@ void add_video_command(CLI::App& app, Context& ctx) {
   faces->add_option("--margin", a->margin, "Crop side / face box side")->capture_default_str();
   faces->add_option("--max-side", a->max_side, "Detect on frames downscaled to this longer side (0: full)")
       ->capture_default_str();
+  faces->add_option("--roi-every", a->roi_every,
+                    "Track-guided detection: search around the last faces, the whole frame every n-th "
+                    "sampled frame and when lost (0: whole frame always)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   faces->add_flag("--fixed-box", a->fixed_box, "One crop box enclosing the face over the whole clip");
   faces->add_flag("--align", a->align, "Align crops on dlib's 68 landmarks (libdlib-data); keeps the 68 points");
   faces->add_option("--no-face", a->no_face, "When no face is found: centre_crop or mark")->capture_default_str();

@@ -88,7 +88,7 @@ if "$BUILD/apps/dflab" plugins --kind face_detector 2>/dev/null | grep '^  haar 
   echo "dflab video faces (haar plugin): $(grep 'Maximum resident' "$OUT/time.txt")"
 fi
 for h in 0 1; do
-  /usr/bin/time -v "$BENCH" "$clip" --benchmark_filter="BM_FacesHaarUniform16/threads:1/hold_yuv:$h" \
+  /usr/bin/time -v "$BENCH" "$clip" --benchmark_filter="BM_FacesHaarUniform16/threads:1/hold_yuv:$h/roi_every:0" \
       --benchmark_min_time=0.01 2> "$OUT/time_bench.txt" > /dev/null
   echo "video_faces_bench one extraction, hold_yuv=$h: $(grep 'Maximum resident' "$OUT/time_bench.txt")"
 done

@@ -89,6 +89,7 @@ void BM_FacesHaarUniform16(benchmark::State& state) {
   opt.crop.margin = 1.3f;
   opt.decode.threads = static_cast<int>(state.range(0));
   opt.hold_yuv = state.range(1) != 0;
+  opt.roi_full_every = static_cast<int>(state.range(2));
   int64_t frames = 0, faces = 0;
   for (auto _ : state) {
     dflab::FaceClip clip = dflab::extract_faces(g_clip, haar, opt);
@@ -96,17 +97,19 @@ void BM_FacesHaarUniform16(benchmark::State& state) {
     frames += static_cast<int64_t>(clip.frames.size());
     for (auto d : clip.detected) faces += d;
   }
-  state.SetLabel("auto threads=" + std::to_string(opt.decode.threads) +
-                 (opt.hold_yuv ? " hold_yuv" : ""));
+  state.SetLabel("auto threads=" + std::to_string(opt.decode.threads) + (opt.hold_yuv ? " hold_yuv" : "") +
+                 (opt.roi_full_every > 0 ? " roi_every=" + std::to_string(opt.roi_full_every) : ""));
   state.counters["videos_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["frames_per_s"] = benchmark::Counter(static_cast<double>(frames), benchmark::Counter::kIsRate);
   state.counters["detected_per_video"] = static_cast<double>(faces) / state.iterations();
 }
 BENCHMARK(BM_FacesHaarUniform16)
-    ->Args({1, 0})
-    ->Args({0, 0})
-    ->Args({1, 1})
-    ->ArgNames({"threads", "hold_yuv"})
+    ->Args({1, 0, 0})
+    ->Args({0, 0, 0})
+    ->Args({1, 1, 0})
+    ->Args({1, 0, 4})    // track-guided: whole frame every 4th sampled frame
+    ->Args({1, 0, 16})   // whole frame only at the start (and when lost)
+    ->ArgNames({"threads", "hold_yuv", "roi_every"})
     ->Unit(benchmark::kMillisecond)
     ->MinTime(5.0)
     ->MeasureProcessCPUTime()

@@ -51,7 +51,13 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::string("no_face", "center_crop", "a video where no face is found")
             .one_of({"center_crop", "prior"}),
         P::integer("max_side", 640, "detect on frames downscaled to this longest side").range(64, 8192)
-            .with_unit("px")}},
+            .with_unit("px"),
+        P::integer("roi_every", 0,
+                   "track-guided detection: search only around the last faces, the whole frame at least "
+                   "every n-th sampled frame and when lost; 0 = whole frame always")
+            .range(0, 10000),
+        P::real("roi_margin", 1.0, "track-guided search region: face box grown by this x its side on each side")
+            .range(0.1, 10.0)}},
       {"video.sampling",
        {P::string("strategy", "uniform", "which frames to decode")
             .one_of({"uniform", "every_nth", "fps", "window"}),

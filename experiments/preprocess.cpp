@@ -40,6 +40,8 @@ FaceExtractOptions face_extract_options(const ExperimentConfig& exp) {
   o.crop.margin = static_cast<float>(exp.crop.real("margin"));
   o.fixed_box = exp.crop.boolean("fixed_box");
   o.detect_max_side = static_cast<int>(exp.video.integer("max_side"));
+  o.roi_full_every = static_cast<int>(exp.video.integer("roi_every"));
+  o.roi_margin = exp.video.real("roi_margin");
   o.hold_yuv = true;   // same crops, half the memory for the frames held until tracking is done
   o.no_face = exp.video.string("no_face") == "prior" ? NoFacePolicy::mark : NoFacePolicy::centre_crop;
   o.validate();

@@ -21,7 +21,8 @@
 //   SynthResult r = generate_synth_dataset(o, [](const SynthClip& c) { bar.tick(); });
 //
 // Deterministic: the same options give byte-identical files, whatever the thread count (each clip
-// draws from its own random stream, and encoders run single-threaded).
+// draws from its own random stream, and encoders run single-threaded and, in media_writer.cpp,
+// without libx264's AVX-512 kernels, whose output depended on uninitialised memory).
 
 #include <cstdint>
 #include <functional>

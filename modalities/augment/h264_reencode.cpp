@@ -133,7 +133,10 @@ std::vector<cv::Mat> h264_roundtrip(const std::vector<cv::Mat>& frames, int crf,
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "preset", preset.c_str(), 0);
   av_dict_set(&opts, "crf", std::to_string(crf).c_str(), 0);
-  av_dict_set(&opts, "x264-params", "log=-1", 0);   // x264's per-stream statistics would flood stderr
+  // log=-1: x264's per-stream statistics would flood stderr. asm: see x264_asm_without_avx512 (a
+  // seeded augmentation must give the same pixels every time).
+  const std::string cpu = x264_asm_without_avx512();
+  av_dict_set(&opts, "x264-params", cpu.empty() ? "log=-1" : ("log=-1:asm=" + cpu).c_str(), 0);
   const int open_rc = avcodec_open2(enc.get(), encoder, &opts);
   av_dict_free(&opts);
   check(open_rc, "open libx264");

@@ -1,6 +1,7 @@
 #include "modalities/media/av_handles.h"
 
 extern "C" {
+#include <libavutil/cpu.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
 }
@@ -11,6 +12,13 @@ std::string av_error_string(int errnum) {
   char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
   av_strerror(errnum, buf, sizeof(buf));
   return buf;
+}
+
+std::string x264_asm_without_avx512() {
+#if defined(__x86_64__) || defined(__i386__)
+  if (av_get_cpu_flags() & AV_CPU_FLAG_AVX512) return "AVX2";
+#endif
+  return "";
 }
 
 PacketPtr make_packet() {

@@ -29,6 +29,15 @@ class MediaError : public std::runtime_error {
 // libav's text for an AVERROR code.
 std::string av_error_string(int errnum);
 
+// libx264's `asm` option for deterministic output: every instruction set it would pick itself
+// except AVX-512 ("AVX2"), or "" (its own choice) on a CPU without AVX-512. Why: libx264 0.164's
+// AVX-512 kernels read uninitialised heap, and what they find reaches the bitstream, so identical
+// frames encode to different bytes depending on what an earlier encoder left in freed memory (two
+// clips written at once, the second encoder of a process; the bytes also change with
+// MALLOC_PERTURB_). Up to AVX2 the output depends only on the frames. Used by every libx264 user:
+// MediaWriter (synthetic datasets) and the h264_reencode augmentation (reproducible training).
+std::string x264_asm_without_avx512();
+
 struct FormatContextDeleter {
   void operator()(AVFormatContext* p) const { avformat_close_input(&p); }
 };

@@ -85,6 +85,8 @@ void MediaWriter::open() {
   if (std::string(vcodec->name) == "libx264") {
     av_opt_set(venc_->priv_data, "preset", opt_.preset.c_str(), 0);
     av_opt_set(venc_->priv_data, "crf", std::to_string(opt_.crf).c_str(), 0);
+    const std::string cpu = x264_asm_without_avx512();
+    if (!cpu.empty()) av_opt_set(venc_->priv_data, "x264-params", ("asm=" + cpu).c_str(), 0);
   } else {
     venc_->bit_rate = opt_.video_bit_rate;
   }

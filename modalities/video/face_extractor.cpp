@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +43,9 @@ void FaceExtractOptions::validate() const {
   sampling.validate();
   crop.validate();
   if (detect_max_side < 0) throw std::invalid_argument("detect_max_side must be >= 0");
+  if (roi_full_every < 0) throw std::invalid_argument("roi_full_every must be >= 0");
+  if (!(roi_margin >= 0.1 && roi_margin <= 10.0)) throw std::invalid_argument("roi_margin must be in [0.1, 10]");
+  if (roi_face_px < 0) throw std::invalid_argument("roi_face_px must be >= 0");
   FaceTracker check(tracker);   // throws on bad tracker options
 }
 
@@ -52,8 +56,29 @@ std::string FaceExtractOptions::canonical() const {
      << ";smooth=" << tracker.smooth_window << ";min_det=" << tracker.min_detections << ";"
      << crop.canonical() << ";fixed_box=" << fixed_box << ";no_face=" << to_string(no_face)
      << ";rotation=" << decode.apply_rotation << ";align=" << (aligner && !fixed_box ? "dlib68" : "none");
+  // Only when on, so that caches made before the option existed keep their keys.
+  if (roi_full_every > 0)
+    os << ";roi_every=" << roi_full_every << ";roi_margin=" << roi_margin << ";roi_face_px=" << roi_face_px;
   return os.str();
 }
+
+namespace {
+
+// The search region around the previous frame's faces, in `image` pixels: each box grown by
+// margin × its side on every side, their union, clipped. Empty when there is nothing to follow.
+cv::Rect roi_around(const std::vector<FaceDetection>& previous, double to_image, double margin, cv::Size image) {
+  cv::Rect2f u;
+  for (const FaceDetection& d : previous) {
+    const float gx = static_cast<float>(margin) * d.box.width, gy = static_cast<float>(margin) * d.box.height;
+    const cv::Rect2f grown(d.box.x - gx, d.box.y - gy, d.box.width + 2 * gx, d.box.height + 2 * gy);
+    u = u.area() > 0 ? (u | grown) : grown;
+  }
+  const auto s = static_cast<float>(to_image);
+  const cv::Rect r(cvFloor(u.x * s), cvFloor(u.y * s), cvCeil(u.width * s), cvCeil(u.height * s));
+  return r & cv::Rect(0, 0, image.width, image.height);
+}
+
+}  // namespace
 
 FaceClip extract_faces(const std::string& path, FaceDetector& detector,
                        const FaceExtractOptions& opt) {
@@ -84,12 +109,39 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
         cv::resize(f.bgr, small, cv::Size(), scale, scale, cv::INTER_AREA);
       else
         small = f.bgr;
-      std::vector<FaceDetection> dets = detector.detect(small);
-      const float inv = static_cast<float>(1.0 / scale);
-      for (auto& d : dets) {
-        d.box = cv::Rect2f(d.box.x * inv, d.box.y * inv, d.box.width * inv, d.box.height * inv);
-        for (auto& p : d.landmarks) p *= inv;
+      // Detects in `region` of the detection copy (whole copy when empty), shrunk by `shrink`;
+      // boxes come back in frame pixels: (detected px / shrink + offset) / scale.
+      auto detect_in = [&](const cv::Rect& region, double shrink) {
+        cv::Mat input = region.area() > 0 ? small(region) : small;
+        if (shrink < 1.0) cv::resize(input, input, cv::Size(), shrink, shrink, cv::INTER_AREA);
+        else if (region.area() > 0) input = input.clone();
+        std::vector<FaceDetection> found = detector.detect(input);
+        const auto inv = static_cast<float>(1.0 / scale), unshrink = static_cast<float>(1.0 / shrink);
+        const cv::Point2f offset(static_cast<float>(region.x), static_cast<float>(region.y));
+        for (auto& d : found) {
+          d.box = cv::Rect2f((d.box.x * unshrink + offset.x) * inv, (d.box.y * unshrink + offset.y) * inv,
+                             d.box.width * unshrink * inv, d.box.height * unshrink * inv);
+          for (auto& p : d.landmarks) p = (p * unshrink + offset) * inv;
+        }
+        return found;
+      };
+      const std::size_t i = clip.timestamps_s.size();
+      std::vector<FaceDetection> dets;
+      const bool follow = opt.roi_full_every > 0 && i % static_cast<std::size_t>(opt.roi_full_every) != 0 &&
+                          !clip.detections.empty() && !clip.detections.back().empty();
+      cv::Rect roi;
+      double shrink = 1.0;
+      if (follow) {
+        roi = roi_around(clip.detections.back(), scale, opt.roi_margin, small.size());
+        // Faces far larger than the detector needs are searched on a smaller copy: the detector's
+        // smallest (and most numerous) windows then cover only faces near the followed size.
+        double face = std::numeric_limits<double>::infinity();
+        for (const FaceDetection& d : clip.detections.back())
+          face = std::min(face, static_cast<double>(std::min(d.box.width, d.box.height)) * scale);
+        if (opt.roi_face_px > 0 && face > opt.roi_face_px) shrink = opt.roi_face_px / face;
       }
+      if (roi.area() > 0 && (roi.size() != small.size() || shrink < 1.0)) dets = detect_in(roi, shrink);
+      if (dets.empty()) dets = detect_in(cv::Rect(), 1.0);   // whole frame: not following, or lost
       tracker.update(static_cast<int>(clip.timestamps_s.size()), dets);
       clip.detections.push_back(std::move(dets));
       if (opt.keep_sampled_frames) clip.sampled_frames.push_back(small.clone());

@@ -48,6 +48,18 @@ struct FaceExtractOptions {
   FrameSampling sampling = FrameSampling::uniform(16);
   DecodeOptions decode;
   int detect_max_side = 640;   // detect on a copy whose longer side is at most this (0: full size)
+  // Track-guided detection (0: off, the whole frame every time). With n > 0, a sampled frame that
+  // follows one with faces is searched only around those faces (each box grown by roi_margin × its
+  // side on every side, the union of them); the whole frame is searched when that finds nothing,
+  // after a frame without faces, and at least every n-th sampled frame (new faces). Cheaper in
+  // proportion to the area skipped (reports/video_bench.md); a face that moves further than the
+  // margin between two sampled frames is found again by the whole-frame fallback.
+  int roi_full_every = 0;
+  double roi_margin = 1.0;
+  // In the search region, a followed face larger than this (detection-copy pixels) is searched on
+  // a copy shrunk to bring it to this size (0: never shrink). Most of a sliding-window detector's
+  // work is its smallest windows; a face known to be 170 px needs none of them.
+  double roi_face_px = 80.0;
   TrackerOptions tracker;
   CropOptions crop;
   bool fixed_box = false;      // one crop box enclosing the main face over the whole clip

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -24,9 +25,11 @@ class BlobDetector : public FaceDetector {
  public:
   int calls = 0;
   cv::Size last_input;
+  std::vector<cv::Size> inputs;
   std::vector<FaceDetection> detect(const cv::Mat& bgr) override {
     ++calls;
     last_input = bgr.size();
+    inputs.push_back(bgr.size());
     cv::Mat gray, mask;
     cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
     cv::threshold(gray, mask, 200, 255, cv::THRESH_BINARY);
@@ -79,6 +82,13 @@ class FaceExtractorTest : public ::testing::Test {
     spec.n_frames = 24;
     spec.painter = square_frame;
     test::write_clip(*dir_ + "/square.mp4", spec);
+    // The square jumps 220 px between frames 4 and 5: far outside a track-guided search region.
+    spec.painter = [](int i) {
+      cv::Mat img(240, 320, CV_8UC3, cv::Scalar::all(40));
+      cv::rectangle(img, cv::Rect(i < 5 ? 20 : 240, 90, 60, 60), cv::Scalar::all(255), -1);
+      return img;
+    };
+    test::write_clip(*dir_ + "/jump.mp4", spec);
     spec.painter = [](int) { return cv::Mat(240, 320, CV_8UC3, cv::Scalar::all(40)); };
     test::write_clip(*dir_ + "/empty_scene.mp4", spec);
   }
@@ -126,6 +136,75 @@ TEST_F(FaceExtractorTest, CropsFollowTheFaceAndBoxesMapBackFromTheDownscaledFram
   }
   cv::Mat sheet = make_contact_sheet(clip, 4, 160);
   EXPECT_EQ(sheet.size(), cv::Size(4 * 160, 6 * 120));
+}
+
+// Track-guided detection finds what whole-frame detection finds, searching less: around the last
+// faces, the whole frame every n-th frame, after a frame without faces, and when the face is lost.
+TEST_F(FaceExtractorTest, TrackGuidedDetectionSearchesAroundTheLastFaces) {
+  for (const char* name : {"square.mp4", "jump.mp4"}) {
+    SCOPED_TRACE(name);
+    FaceExtractOptions opt;
+    opt.sampling = FrameSampling::all();
+    opt.detect_max_side = 0;
+    BlobDetector whole_frame;
+    const FaceClip want = extract_faces(file(name), whole_frame, opt);
+    ASSERT_EQ(want.detections.size(), 24u);
+    opt.roi_full_every = 8;
+    BlobDetector guided;
+    const FaceClip got = extract_faces(file(name), guided, opt);
+    ASSERT_EQ(got.detections.size(), 24u);
+    for (int i = 0; i < 24; ++i) {
+      ASSERT_EQ(got.detections[i].size(), want.detections[i].size()) << i;
+      for (std::size_t k = 0; k < got.detections[i].size(); ++k) {
+        const cv::Rect2f a = got.detections[i][k].box, b = want.detections[i][k].box;
+        EXPECT_NEAR(a.x, b.x, 1.0) << i;
+        EXPECT_NEAR(a.y, b.y, 1.0) << i;
+        EXPECT_NEAR(a.width, b.width, 1.0) << i;
+        ASSERT_EQ(got.detections[i][k].landmarks.size(), 1u);
+        EXPECT_NEAR(got.detections[i][k].landmarks[0].x, want.detections[i][k].landmarks[0].x, 1.0) << i;
+      }
+    }
+    const auto whole = static_cast<int>(std::count(guided.inputs.begin(), guided.inputs.end(), cv::Size(320, 240)));
+    if (std::string(name) == "square.mp4") {
+      // Whole frame at 0, 8, 16 (every 8th), 9 (lost: the square is gone), 10 and 11 (after
+      // frames without it); a search region on the other 19 frames, frame 9 among them.
+      EXPECT_EQ(whole, 6);
+      EXPECT_EQ(guided.calls, 25);
+    } else {
+      EXPECT_EQ(whole, 4);   // 0, 8, 16, and 5 where the square jumped out of the region
+      EXPECT_EQ(guided.calls, 25);
+    }
+    for (const cv::Size& s : guided.inputs)
+      if (s != cv::Size(320, 240)) EXPECT_LE(s.area(), 180 * 180);   // 60 px box grown by 60 px each side
+  }
+  // A followed face larger than roi_face_px is searched on a shrunk copy of the region: the same
+  // boxes, to the shrunk copy's precision.
+  {
+    FaceExtractOptions opt;
+    opt.sampling = FrameSampling::all();
+    opt.detect_max_side = 0;
+    BlobDetector whole_frame, shrunk;
+    const FaceClip want = extract_faces(file("square.mp4"), whole_frame, opt);
+    opt.roi_full_every = 8;
+    opt.roi_face_px = 30;   // the 60-px square is searched at half size
+    const FaceClip got = extract_faces(file("square.mp4"), shrunk, opt);
+    for (int i = 0; i < 24; ++i) {
+      ASSERT_EQ(got.detections[i].size(), want.detections[i].size()) << i;
+      if (!got.detections[i].empty()) {
+        EXPECT_NEAR(got.detections[i][0].box.x, want.detections[i][0].box.x, 2.5) << i;
+        EXPECT_NEAR(got.detections[i][0].box.width, want.detections[i][0].box.width, 2.5) << i;
+      }
+    }
+    int half = 0;   // region inputs: about (60 + 2 * 60) / 2 = 90 px on a side
+    for (const cv::Size& s : shrunk.inputs) half += s.width <= 95 && s.height <= 95;
+    EXPECT_EQ(half, 19);
+  }
+  FaceExtractOptions off, on;
+  on.roi_full_every = 4;
+  EXPECT_EQ(off.canonical().find("roi"), std::string::npos);   // cache keys made before the option stay valid
+  EXPECT_NE(on.canonical(), off.canonical());
+  on.roi_margin = 0.0;
+  EXPECT_THROW(on.validate(), std::invalid_argument);
 }
 
 TEST_F(FaceExtractorTest, UniformSamplingAndFixedBox) {
@@ -230,6 +309,39 @@ TEST(FaceExtractorRealClips, HaarFindsTheFaceInFfdvClips) {
   }
   ASSERT_GT(n, 0);
   EXPECT_GE(with_face, n - 1) << "Haar should find the face in nearly every talking-head clip";
+}
+
+// On real clips, track-guided Haar finds the face in the same sampled frames as whole-frame Haar,
+// at nearly the same box.
+TEST(FaceExtractorRealClips, TrackGuidedHaarMatchesWholeFrameHaar) {
+  const std::string dir = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample/trainset";
+  const std::string xml = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "shared data missing: " << dir;
+  if (!fs::exists(xml)) GTEST_SKIP() << "opencv-data missing: " << xml;
+  HaarDetector haar(xml);
+  ASSERT_TRUE(haar.ok);
+  int frames_with_face = 0, matched = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".mp4") continue;
+    FaceExtractOptions opt;
+    opt.sampling = FrameSampling::uniform(16);
+    const FaceClip whole = extract_faces(e.path().string(), haar, opt);
+    opt.roi_full_every = 4;
+    const FaceClip guided = extract_faces(e.path().string(), haar, opt);
+    ASSERT_EQ(whole.detections.size(), guided.detections.size()) << e.path();
+    for (std::size_t i = 0; i < whole.detections.size(); ++i) {
+      if (whole.detections[i].empty()) continue;
+      ++frames_with_face;
+      const cv::Rect2f w = whole.detections[i][0].box;
+      for (const FaceDetection& g : guided.detections[i])
+        if ((w & g.box).area() / (w | g.box).area() >= 0.7f) {
+          ++matched;
+          break;
+        }
+    }
+  }
+  ASSERT_GT(frames_with_face, 0);
+  EXPECT_GE(matched, frames_with_face * 95 / 100) << matched << " of " << frames_with_face;
 }
 
 }  // namespace
