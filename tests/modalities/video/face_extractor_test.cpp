@@ -283,19 +283,31 @@ TEST_F(FaceExtractorTest, BadFilesGiveAStatus) {
   EXPECT_NE(FaceExtractOptions{}.canonical(), bad.canonical());
 }
 
-TEST(FaceExtractorRealClips, HaarFindsTheFaceInFfdvClips) {
-  const std::string dir = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample/trainset";
-  const std::string xml = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
-  if (!fs::is_directory(dir)) GTEST_SKIP() << "shared data missing: " << dir;
-  if (!fs::exists(xml)) GTEST_SKIP() << "opencv-data missing: " << xml;
-  HaarDetector haar(xml);
-  ASSERT_TRUE(haar.ok);
+// The FFDV sample clips in ../shared with OpenCV's frontal Haar cascade; skipped without them.
+class FaceExtractorRealClips : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::is_directory(dir_)) GTEST_SKIP() << "shared data missing: " << dir_;
+    if (!fs::exists(xml_)) GTEST_SKIP() << "opencv-data missing: " << xml_;
+    ASSERT_TRUE(haar.ok);
+  }
+  std::vector<std::string> clips() const {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir_))
+      if (e.path().extension() == ".mp4") out.push_back(e.path().string());
+    return out;
+  }
+  const std::string dir_ = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample/trainset";
+  const std::string xml_ = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
+  HaarDetector haar{xml_};
+};
+
+TEST_F(FaceExtractorRealClips, HaarFindsTheFaceInFfdvClips) {
   int with_face = 0, n = 0;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() != ".mp4") continue;
+  for (const std::string& path : clips()) {
     FaceExtractOptions opt;
     opt.sampling = FrameSampling::uniform(8);
-    FaceClip clip = extract_faces(e.path().string(), haar, opt);
+    FaceClip clip = extract_faces(path, haar, opt);
     ++n;
     EXPECT_TRUE(clip.status == ClipStatus::ok || clip.status == ClipStatus::no_face) << clip.message;
     if (clip.status == ClipStatus::ok) {
@@ -313,22 +325,15 @@ TEST(FaceExtractorRealClips, HaarFindsTheFaceInFfdvClips) {
 
 // On real clips, track-guided Haar finds the face in the same sampled frames as whole-frame Haar,
 // at nearly the same box.
-TEST(FaceExtractorRealClips, TrackGuidedHaarMatchesWholeFrameHaar) {
-  const std::string dir = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample/trainset";
-  const std::string xml = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
-  if (!fs::is_directory(dir)) GTEST_SKIP() << "shared data missing: " << dir;
-  if (!fs::exists(xml)) GTEST_SKIP() << "opencv-data missing: " << xml;
-  HaarDetector haar(xml);
-  ASSERT_TRUE(haar.ok);
+TEST_F(FaceExtractorRealClips, TrackGuidedHaarMatchesWholeFrameHaar) {
   int frames_with_face = 0, matched = 0;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() != ".mp4") continue;
+  for (const std::string& path : clips()) {
     FaceExtractOptions opt;
     opt.sampling = FrameSampling::uniform(16);
-    const FaceClip whole = extract_faces(e.path().string(), haar, opt);
+    const FaceClip whole = extract_faces(path, haar, opt);
     opt.roi_full_every = 4;
-    const FaceClip guided = extract_faces(e.path().string(), haar, opt);
-    ASSERT_EQ(whole.detections.size(), guided.detections.size()) << e.path();
+    const FaceClip guided = extract_faces(path, haar, opt);
+    ASSERT_EQ(whole.detections.size(), guided.detections.size()) << path;
     for (std::size_t i = 0; i < whole.detections.size(); ++i) {
       if (whole.detections[i].empty()) continue;
       ++frames_with_face;
