@@ -164,7 +164,7 @@ void add_video_command(CLI::App& app, Context& ctx) {
                     "Track-guided detection: search around the last faces, the whole frame every n-th "
                     "sampled frame and when lost (0: whole frame always)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 10000));
   faces->add_flag("--fixed-box", a->fixed_box, "One crop box enclosing the face over the whole clip");
   faces->add_flag("--align", a->align, "Align crops on dlib's 68 landmarks (libdlib-data); keeps the 68 points");
   faces->add_option("--no-face", a->no_face, "When no face is found: centre_crop or mark")->capture_default_str();

@@ -142,7 +142,7 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
       }
       if (roi.area() > 0 && (roi.size() != small.size() || shrink < 1.0)) dets = detect_in(roi, shrink);
       if (dets.empty()) dets = detect_in(cv::Rect(), 1.0);   // whole frame: not following, or lost
-      tracker.update(static_cast<int>(clip.timestamps_s.size()), dets);
+      tracker.update(static_cast<int>(i), dets);
       clip.detections.push_back(std::move(dets));
       if (opt.keep_sampled_frames) clip.sampled_frames.push_back(small.clone());
       clip.timestamps_s.push_back(f.timestamp_s);

@@ -40,6 +40,10 @@ TEST_F(VideoCliTest, UsageErrors) {
   EXPECT_NE(m.err.find("margin"), std::string::npos) << m.err;
   auto s = run_dflab("video faces " + clip + " --out " + dir_ + "/o --strategy sparse");
   EXPECT_EQ(s.code, 2) << s.err;
+  auto roi = run_dflab("video faces " + clip + " --out " + dir_ + "/o --roi-every -1");
+  EXPECT_EQ(roi.code, 2) << roi.err;
+  EXPECT_NE(roi.err.find("--roi-every"), std::string::npos) << roi.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/o")) << "a usage error writes nothing";
   EXPECT_EQ(run_dflab("video faces " + clip).code, 2) << "--out is required";
 }
 
