@@ -2,7 +2,10 @@
 //               (--videos DIR | --list FILE | FILE...) [--out prediction.csv]:
 // scores new videos with a trained run (a model, or a fusion of models). With one file and no
 // --out it prints that video's score: the FFDV "test API", path in, score out.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -47,26 +50,81 @@ std::vector<std::string> read_list(const std::string& list, const std::string& b
   return out;
 }
 
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// `video_name,score,status` (ffdv) or `filename,label,status` (dfdc), in request order, written
+// to a temp file and renamed into place. A video without a score has an empty score field.
+void write_scored_csv(const std::string& path, const std::string& format, const std::vector<PredictedVideo>& videos) {
+  std::error_code ec;
+  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+    out << (format == "dfdc" ? "filename,label,status\n" : "video_name,score,status\n");
+    for (const PredictedVideo& v : videos) {
+      out << csv_field(v.name) << ",";
+      if (v.score) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.6f", std::clamp(*v.score, 0.0, 1.0));
+        out << buf;
+      }
+      out << "," << v.status_text() << "\n";
+    }
+    if (!out.flush()) {
+      out.close();
+      fs::remove(tmp, ec);
+      throw std::runtime_error(path + ": write failed");
+    }
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot move into place: " + ec.message());
+  }
+}
+
+// Media files of a folder, sorted. An entry that cannot be inspected (a symlink loop, a dangling
+// link) is kept so that it is reported as unreadable instead of stopping the listing.
+std::vector<std::string> list_videos(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw UsageError("--videos " + dir + ": not a folder");
+  std::vector<std::string> out;
+  for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!is_media(it->path())) continue;
+    std::error_code e2;
+    const bool regular = it->is_regular_file(e2);
+    if (regular || e2 || it->is_symlink(e2)) out.push_back(it->path().string());
+  }
+  if (ec) throw std::runtime_error("--videos " + dir + ": cannot list: " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 int run_predict(Context& ctx, const std::string& db, const std::string& run, const std::string& checkpoint,
                 const std::string& experiment, const std::string& model, const std::string& videos_dir,
                 const std::string& list, const std::vector<std::string>& files, const std::string& out,
-                const std::string& format, int threads, bool json) {
+                const std::string& format, const std::string& on_error, int threads, bool json) {
   PredictRequest req;
   req.db = db.empty() ? store::default_db_path() : db;
   req.run = run;
   req.checkpoint = checkpoint;
   req.experiment_file = experiment;
   req.model = model;
+  req.prior_on_error = on_error == "prior";
   if (run.empty() == checkpoint.empty()) throw UsageError("give either --run RUN or --checkpoint FILE (with --experiment)");
   if (!checkpoint.empty() && experiment.empty()) throw UsageError("--checkpoint needs --experiment exp.toml (and --model NAME when it has several)");
   req.threads = threads;
   if (!list.empty()) {
     req.videos = read_list(list, videos_dir.empty() ? fs::path(list).parent_path().string() : videos_dir);
   } else if (!videos_dir.empty()) {
-    if (!fs::is_directory(videos_dir)) throw UsageError("--videos " + videos_dir + ": not a folder");
-    for (const auto& e : fs::directory_iterator(videos_dir))
-      if (e.is_regular_file() && is_media(e.path())) req.videos.push_back(e.path().string());
-    std::sort(req.videos.begin(), req.videos.end());
+    req.videos = list_videos(videos_dir);
   }
   req.videos.insert(req.videos.end(), files.begin(), files.end());
   if (req.videos.empty()) throw UsageError("no videos to score: give FILE..., --videos DIR or --list FILE");
@@ -84,20 +142,43 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
   };
   const PredictOutcome r = predict_with_run(ctx.registry(), req);
   if (bar) bar->finish();
-  if (!out.empty()) write_prediction_csv(out, format, r.scores, 0.0, 1.0);
+  // One line per video that is not plainly scored, naming the file and the reason.
+  std::size_t failed = 0;
+  for (const PredictedVideo& v : r.videos) {
+    if (v.status == "ok") continue;
+    if (!v.score) ++failed;
+    if (v.substitute == "prior") warn(v.message + " (" + v.status + "): given the run's prior " + std::to_string(*v.score).substr(0, 5) + " (--on-error prior)");
+    else if (v.score) warn(v.message + " (" + v.status + "): scored with " + v.substitute + " in its place");
+    else error(v.message + " (" + v.status + "): not scored");
+  }
+  if (!out.empty()) write_scored_csv(out, format, r.videos);
   if (json) {
     nlohmann::json scores = nlohmann::json::array();
-    for (const auto& [name, score] : r.scores) scores.push_back({{"video", name}, {"score", score}});
-    print_json({{"run", r.run}, {"scores", scores}, {"out", out}, {"warnings", r.warnings}});
+    for (const PredictedVideo& v : r.videos) {
+      nlohmann::json j = {{"video", v.name}, {"path", v.path}, {"status", v.status},
+                          {"substitute", v.substitute.empty() ? nlohmann::json() : nlohmann::json(v.substitute)},
+                          {"score", v.score ? nlohmann::json(*v.score) : nlohmann::json()}};
+      if (!v.message.empty()) j["message"] = v.message;
+      scores.push_back(j);
+    }
+    print_json({{"run", r.run}, {"scores", scores}, {"out", out}, {"failed", failed}, {"warnings", r.warnings}});
   } else if (out.empty()) {
     std::cout.precision(6);
-    if (r.scores.size() == 1) std::cout << std::fixed << r.scores[0].second << "\n";
-    else
-      for (const auto& [name, score] : r.scores) std::cout << name << "," << std::fixed << score << "\n";
+    if (r.videos.size() == 1) {
+      if (r.videos[0].score) std::cout << std::fixed << *r.videos[0].score << "\n";
+    } else {
+      for (const PredictedVideo& v : r.videos) {
+        std::cout << csv_field(v.name) << ",";
+        if (v.score) std::cout << std::fixed << *v.score;
+        std::cout << "," << v.status_text() << "\n";
+      }
+    }
   } else {
-    std::cout << "wrote " << r.scores.size() << " scores of " << r.run << " to " << out << "\n";
+    std::cout << "wrote " << r.videos.size() - failed << " scores of " << r.run << " to " << out;
+    if (failed) std::cout << " (" << failed << " video(s) not scored: empty score, status says why)";
+    std::cout << "\n";
   }
-  return exit_ok;
+  return failed ? exit_failure : exit_ok;
 }
 
 }  // namespace
@@ -105,7 +186,7 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
 void add_predict_command(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("predict", "Score new videos with a trained run (model or fusion) from the store");
   struct Args {
-    std::string db, run, checkpoint, experiment, model, videos, list, out, format = "ffdv";
+    std::string db, run, checkpoint, experiment, model, videos, list, out, format = "ffdv", on_error = "error";
     std::vector<std::string> files;
     int threads = 0;
     bool json = false;
@@ -119,15 +200,19 @@ void add_predict_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--db", a->db, "Run database (default: $DFLAB_DB, else runs/dflab.sqlite)");
   cmd->add_option("--videos", a->videos, "Folder of videos to score (with --list: where the listed names are)");
   cmd->add_option("--list", a->list, "File listing the videos to score, e.g. FFDV's prediction.csv (first column)");
-  cmd->add_option("--out", a->out, "Write the scores to this CSV, in the order of the list");
+  cmd->add_option("--out", a->out, "Write video_name,score,status rows to this CSV, in the order of the list");
   cmd->add_option("--format", a->format, "CSV layout: ffdv (video_name,score) or dfdc (filename,label)")
       ->check(CLI::IsMember({"ffdv", "dfdc"}));
+  cmd->add_option("--on-error", a->on_error,
+                  "A video that cannot be scored (missing, unreadable, no face/audio under the prior policy): "
+                  "error = no score, its status, exit 1 after the others; prior = the run's training prior, marked '+prior'")
+      ->check(CLI::IsMember({"error", "prior"}));
   cmd->add_option("--threads", a->threads, "CPU threads (0: the experiment's setting)")->check(CLI::Range(0, 1024));
   add_json_flag(cmd, a->json);
   cmd->footer("Example: dflab predict --db demo/runs.sqlite --run demo/fusion-stacking clip.mp4");
   cmd->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      return run_predict(ctx, a->db, a->run, a->checkpoint, a->experiment, a->model, a->videos, a->list, a->files, a->out, a->format, a->threads, a->json);
+      return run_predict(ctx, a->db, a->run, a->checkpoint, a->experiment, a->model, a->videos, a->list, a->files, a->out, a->format, a->on_error, a->threads, a->json);
     };
   });
 }

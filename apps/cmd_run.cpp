@@ -10,6 +10,7 @@
 #include "experiments/experiment_config.h"
 #include "experiments/runner.h"
 #include "experiments/training/trainer.h"
+#include "registry/interrupt.h"
 
 namespace dflab::cli {
 
@@ -60,7 +61,16 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
               << format_duration(e.seconds) << (e.best ? ", best so far" : "")
               << (e.restored ? ", from checkpoint" : "") << ")\n";
   };
-  const ExperimentResult r = run_experiment(exp, ctx.registry(), opt);
+  ExperimentResult r;
+  try {
+    r = run_experiment(exp, ctx.registry(), opt);
+  } catch (const Interrupted& e) {
+    if (bar) bar->finish();
+    bar.reset();
+    error(std::string(e.what()) + ": finished work is kept (cache, checkpoints, the store; the model in training is "
+          "marked interrupted). Continue with: dflab run " + path + " --resume");
+    return 128 + e.signal();
+  }
   if (bar) bar->finish();
 
   bool any_ok = false;

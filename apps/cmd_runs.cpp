@@ -207,8 +207,8 @@ int run_show(const std::string& db, const std::string& ref, bool json) {
 
   if (!d.artifacts.empty()) {
     std::cout << "\nartifacts\n";
-    TextTable t({"KIND", "PATH"});
-    for (const auto& a : d.artifacts) t.add({a.kind, a.path});
+    TextTable t({"KIND", "PATH", "SHA256"});
+    for (const auto& a : d.artifacts) t.add({a.kind, a.path, a.sha256.empty() ? "-" : a.sha256.substr(0, 16)});
     t.print(std::cout, "  ");
   }
 

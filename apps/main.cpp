@@ -1,18 +1,51 @@
 // dflab — audio-visual deepfake detection toolkit. Subcommands are added by apps/cmd_*.cpp.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <iostream>
 
 #include "apps/cli.h"
 #include "experiments/torch_runtime.h"
 #include "registry/diagnostics.h"
+#include "registry/interrupt.h"
 #include "registry/plugin_loader.h"
 
 #ifndef DFLAB_VERSION
 #define DFLAB_VERSION "0.0.0"
 #endif
 
+namespace {
+
+// The first Ctrl-C / SIGTERM asks the work to stop at its next safe point (registry/interrupt.h);
+// a second one ends the process at once, as the default action would.
+extern "C" void on_stop_signal(int signal) {
+  if (dflab::interrupt_requested()) {
+    ::signal(signal, SIG_DFL);
+    ::raise(signal);
+    return;
+  }
+  dflab::request_interrupt(signal);
+  static const char message[] = "\ndflab: stopping after the current step (press Ctrl-C again to stop at once)\n";
+  [[maybe_unused]] const ssize_t n = ::write(STDERR_FILENO, message, sizeof message - 1);
+}
+
+void install_stop_handlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace dflab;
   keep_freed_memory_in_process();   // before any tensor is allocated
+  install_stop_handlers();
   CLI::App app{"dflab " DFLAB_VERSION " — audio-visual deepfake detection experiments", "dflab"};
   app.set_version_flag("--version", DFLAB_VERSION);
   app.require_subcommand(1);
@@ -55,12 +88,19 @@ int main(int argc, char** argv) {
   } catch (const cli::UsageError& e) {
     cli::error(e.what());
     return cli::exit_usage;
+  } catch (const Interrupted& e) {
+    cli::error(std::string(e.what()) + ": stopped; finished work is kept");
+    return 128 + e.signal();
   } catch (const ConfigError& e) {
     std::cerr << e.what() << std::endl;
     cli::error(std::to_string(e.diagnostics().size()) + " problem(s) found");
     return cli::exit_failure;
   } catch (const std::exception& e) {
-    cli::error(e.what());
+    // libtorch (c10::Error) and OpenCV append a backtrace or source location on further lines:
+    // the user gets the first line, which says what went wrong.
+    std::string message = e.what();
+    message = message.substr(0, message.find('\n'));
+    cli::error(message.empty() ? "unexpected error" : message);
     return cli::exit_failure;
   }
 }

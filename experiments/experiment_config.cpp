@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -124,7 +125,8 @@ const std::vector<ParamSpec>& section(const std::string& name) {
 
 class Loader {
  public:
-  Loader(const std::string& path, Registry& registry) : registry_(registry) {
+  Loader(const std::string& path, Registry& registry, std::optional<std::string> text = std::nullopt)
+      : registry_(registry), given_text_(std::move(text)) {
     exp_.file = path;
     std::error_code ec;
     exp_.dir = fs::absolute(fs::path(path), ec).parent_path().lexically_normal().string();
@@ -134,7 +136,8 @@ class Loader {
     read_text();
     toml::value root;
     try {
-      root = toml::parse(exp_.file);
+      std::istringstream in(exp_.text);
+      root = toml::parse(in, exp_.file);
     } catch (const toml::syntax_error& e) {
       throw ConfigError(exp_.file, static_cast<int>(e.location().line()), "TOML syntax error:\n" + std::string(e.what()));
     } catch (const std::exception& e) {
@@ -175,6 +178,10 @@ class Loader {
   }
 
   void read_text() {
+    if (given_text_) {
+      exp_.text = *given_text_;
+      return;
+    }
     std::ifstream in(exp_.file, std::ios::binary);
     if (!in) throw ConfigError(exp_.file, 0, "cannot read experiment file");
     std::ostringstream ss;
@@ -390,6 +397,7 @@ class Loader {
   }
 
   Registry& registry_;
+  std::optional<std::string> given_text_;
   ExperimentConfig exp_;
   Diagnostics diags_;
 };
@@ -400,6 +408,10 @@ ExperimentConfig load_experiment(const std::string& path, Registry& registry) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw ConfigError(path, 0, "no such experiment file");
   return Loader(path, registry).load();
+}
+
+ExperimentConfig load_experiment_text(const std::string& text, const std::string& path, Registry& registry) {
+  return Loader(path, registry, text).load();
 }
 
 }  // namespace dflab

@@ -66,5 +66,8 @@ const std::vector<SectionSchema>& experiment_schema();
 
 // Throws ConfigError with every problem found; loads [plugins] libraries into `registry`.
 ExperimentConfig load_experiment(const std::string& path, Registry& registry);
+// The same for a file's text as stored with a run: diagnostics name `path` and relative paths
+// resolve against its folder, as when the run read it there.
+ExperimentConfig load_experiment_text(const std::string& text, const std::string& path, Registry& registry);
 
 }  // namespace dflab

@@ -14,6 +14,7 @@
 #include "modalities/video/face_detector.h"
 #include "modalities/video/face_extractor.h"
 #include "registry/diagnostics.h"
+#include "registry/interrupt.h"
 
 namespace dflab {
 
@@ -107,6 +108,7 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
     if (do_video && !detector)
       detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
     for (std::size_t i = next++; i < dataset.items.size(); i = next++) {
+      if (interrupt_requested()) break;   // finished videos are in the cache; the rest on resume
       const VideoItem& item = dataset.items[i];
       VideoPrep& v = report.videos[i];
       v.id = item.id;
@@ -134,6 +136,7 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
         v.audio_message = r.error;
         v.audio_from_cache = r.from_cache;
       }
+      fault_point("preprocess_video");
       std::lock_guard<std::mutex> lock(progress_mutex);
       ++done;
       if (options.on_progress) options.on_progress(done, dataset.items.size(), v);
@@ -143,6 +146,7 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   for (int t = 1; t < threads; ++t) pool.emplace_back(worker, nullptr);
   worker(std::move(first_detector));
   for (auto& t : pool) t.join();
+  throw_if_interrupted();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -13,6 +13,7 @@
 
 #include "datasets/splits.h"
 #include "experiments/experiment_data.h"
+#include "experiments/run_identity.h"
 #include "experiments/store/run_store.h"
 #include "experiments/torch_runtime.h"
 #include "experiments/training/audio_feature_source.h"
@@ -27,6 +28,7 @@
 #include "modalities/models/model.h"
 #include "modalities/video/face_cache.h"
 #include "registry/diagnostics.h"
+#include "registry/interrupt.h"
 #include "reports/report.h"
 
 namespace dflab {
@@ -135,34 +137,113 @@ class ExperimentRunner {
       }
       out.run = req.checkpoint;
     }
+    // Files that cannot be media are answered before any decoding; the rest are preprocessed.
     ds_.layout = "files";
     std::set<std::string> ids;
+    std::vector<int> item_of;   // request index -> ds_.items index, -1 when rejected
     for (const std::string& path : req.videos) {
-      VideoItem it;
-      it.id = fs::path(path).filename().string();
-      if (!ids.insert(it.id).second) it.id = path;   // two files of one name: keep them apart
-      it.path = fs::absolute(path).string();
-      it.split = "test";
-      ds_.items.push_back(it);
+      PredictedVideo v;
+      v.name = fs::path(path).filename().string();
+      if (!ids.insert(v.name).second) v.name = path;   // two files of one name: keep them apart
+      v.path = path;
+      std::error_code ec;
+      const fs::file_status st = fs::status(path, ec);
+      if (ec && ec != std::errc::no_such_file_or_directory) {
+        v.status = "unreadable";
+        v.message = path + ": " + ec.message();
+      } else if (!fs::exists(st)) {
+        v.status = "missing";
+        v.message = path + ": no such file";
+      } else if (fs::is_directory(st)) {
+        v.status = "unreadable";
+        v.message = path + ": is a folder, not a video";
+      } else if (!fs::is_regular_file(st)) {
+        v.status = "unreadable";
+        v.message = path + ": not a regular file";
+      } else if (fs::file_size(path, ec) == 0) {
+        v.status = "unreadable";
+        v.message = path + ": empty file (0 bytes)";
+      }
+      if (v.status.empty()) {
+        VideoItem it;
+        it.id = v.name;
+        it.path = fs::absolute(path).string();
+        it.split = "test";
+        item_of.push_back(static_cast<int>(ds_.items.size()));
+        ds_.items.push_back(it);
+      } else {
+        item_of.push_back(-1);
+      }
+      out.videos.push_back(std::move(v));
     }
     for (const VideoItem& it : ds_.items) lists_.test.push_back(&it);
     if (req.threads > 0) pre_threads_ = req.threads;
     set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
-    stage(opt_, "preprocess");
-    PreprocessOptions po;
-    po.threads = pre_threads_;
-    po.on_progress = opt_.callbacks.on_preprocess;
-    ExperimentConfig pre = exp_;
-    if (direct ? direct->modality != "video" : !needs_modality(*store, run, "video")) pre.detector.plugin.clear();
-    if (direct ? direct->modality != "audio" : !needs_modality(*store, run, "audio")) pre.audio_feature.plugin.clear();
-    res_.preprocess = preprocess(pre, ds_, reg_, po);
-    for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
-    const std::vector<double> scores = direct ? scores_of_model(*direct, {req.checkpoint}, 0.5) : scores_of_run(*store, run);
-    for (std::size_t i = 0; i < ds_.items.size(); ++i) out.scores.push_back({ds_.items[i].id, scores[i]});
+    const bool video = direct ? direct->modality == "video" : needs_modality(*store, run, "video");
+    const bool audio = direct ? direct->modality == "audio" : needs_modality(*store, run, "audio");
+    Scores scores;
+    double prior = 0.5;
+    if (!ds_.items.empty()) {
+      stage(opt_, "preprocess");
+      PreprocessOptions po;
+      po.threads = pre_threads_;
+      po.on_progress = opt_.callbacks.on_preprocess;
+      ExperimentConfig pre = exp_;
+      if (!video) pre.detector.plugin.clear();
+      if (!audio) pre.audio_feature.plugin.clear();
+      res_.preprocess = preprocess(pre, ds_, reg_, po);
+      for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
+      if (direct) {
+        scores = scores_of_model(*direct, {{req.checkpoint, ""}});
+      } else {
+        scores = scores_of_run(*store, run);
+        prior = run_prior(*store, run);
+      }
+    }
+    for (std::size_t k = 0; k < out.videos.size(); ++k) {
+      PredictedVideo& v = out.videos[k];
+      if (item_of[k] >= 0) {
+        const auto i = static_cast<std::size_t>(item_of[k]);
+        v.score = scores.score[i];
+        describe_outcome(v, *prep_.at(ds_.items[i].id), video, audio, scores.reason[i]);
+      }
+      if (!v.score && req.prior_on_error) {
+        v.score = prior;
+        v.substitute = "prior";
+      }
+    }
     out.warnings = res_.warnings;
     return out;
   }
 
+  // Status, substitute and message of a scored (or unscorable) video from its preprocessing.
+  void describe_outcome(PredictedVideo& v, const VideoPrep& p, bool video, bool audio, const std::string& reason) const {
+    auto fail = [&](const std::string& status, const std::string& message) {
+      if (v.status.empty() || v.status == "ok") {
+        v.status = status;
+        v.message = message;
+      }
+    };
+    v.status = "ok";
+    if (video) {
+      if (p.video_status == "failed" || p.video_status == "no_video") fail("unreadable", p.video_message);
+      else if (p.video_status == "no_face") {
+        fail("no_face", p.video_message.empty() ? "no face found" : p.video_message);
+        // Under [video] no_face = "center_crop" the model scored the frame's centre instead.
+        if (v.score) v.substitute = "center_crop";
+      }
+    }
+    if (audio) {
+      if (p.audio_status == "unreadable" || p.audio_status == "feature_error") fail("unreadable", p.audio_message);
+      else if (p.audio_status == "no_audio_stream") {
+        fail("no_audio", "no audio stream");
+        if (v.score) v.substitute = v.substitute.empty() ? "silence" : v.substitute + "+silence";
+      }
+    }
+    if (!v.score && v.status == "ok") fail("unreadable", reason.empty() ? "no score" : reason);
+    if (!v.message.empty() && v.message.find(fs::path(v.path).filename().string()) == std::string::npos)
+      v.message = v.path + ": " + v.message;
+  }
   ExperimentResult run() {
     const auto t0 = std::chrono::steady_clock::now();
     res_.experiment = exp_.experiment.string("name");
@@ -190,6 +271,9 @@ class ExperimentRunner {
     prior_ = static_cast<double>(fakes) / static_cast<double>(lists_.train.size());
 
     set_torch_threads(static_cast<int>(exp_.experiment.integer("threads")));
+    // A process killed while writing leaves `*.tmp<pid>` files; nothing reads them, remove them.
+    for (const std::string& f : remove_stale_temp_files(exp_.experiment.string("work_dir")))
+      warn(opt_, res_, "removed " + f + ", left by an interrupted process");
 
     stage(opt_, "preprocess");
     ExperimentConfig pre = exp_;
@@ -207,6 +291,7 @@ class ExperimentRunner {
     log_videos();
 
     for (const ModelEntry& m : exp_.models) {
+      throw_if_interrupted();
       stage(opt_, "model " + m.name);
       run_model(m);
     }
@@ -250,14 +335,33 @@ class ExperimentRunner {
     return false;
   }
 
-  // Scores of ds_.items by a stored run (prior-filled).
-  std::vector<double> scores_of_run(const RunStore& store, store::RunId run) {
+  // Scores of ds_.items; no score where the video could not be scored, with the reason.
+  struct Scores {
+    std::vector<std::optional<double>> score;
+    std::vector<std::string> reason;
+  };
+
+  static std::map<std::string, std::string> params_map(const store::RunDetail& d) {
+    return std::map<std::string, std::string>(d.params.begin(), d.params.end());
+  }
+
+  double run_prior(const RunStore& store, store::RunId run) const {
+    const auto params = params_map(store.get_run(run));
+    auto it = params.find("prior");
+    return it == params.end() ? 0.5 : std::stod(it->second);
+  }
+
+  // Scores of ds_.items by a stored run. A fusion scores a video only when every input model
+  // does (its fit uses the inputs' stored validation predictions, as in the run).
+  Scores scores_of_run(const RunStore& store, store::RunId run) {
     const store::RunDetail d = store.get_run(run);
-    std::map<std::string, std::string> params(d.params.begin(), d.params.end());
+    std::map<std::string, std::string> params = params_map(d);
     const double prior = params.count("prior") ? std::stod(params["prior"]) : 0.5;
+    const std::size_t n = ds_.items.size();
     if (d.run.kind == store::RunKind::fusion) {
       const std::vector<store::RunId> inputs = inputs_of(store, run);
-      ScoreMatrix fresh, val;
+      std::vector<Scores> fresh;
+      ScoreMatrix val;
       std::vector<int> labels;
       std::map<std::string, std::size_t> row_of;   // val video -> column
       for (std::size_t k = 0; k < inputs.size(); ++k) {
@@ -280,32 +384,61 @@ class ExperimentRunner {
       const PluginChoice* choice = nullptr;
       for (const PluginChoice& f : exp_.fusions)
         if (spec == f.plugin + " " + f.params.canonical()) choice = &f;
-      if (!choice) throw std::runtime_error(d.run.name + ": the experiment file no longer has the fusion '" + spec + "'");
+      if (!choice) throw std::runtime_error(d.run.name + ": the run's stored config has no fusion '" + spec + "'");
       std::unique_ptr<Fusion> fusion = reg_.create<Fusion>(kind::fusion, choice->plugin, choice->params);
       fusion->fit(val, labels);
-      return fusion->fuse(fresh);
+      Scores out{std::vector<std::optional<double>>(n), std::vector<std::string>(n)};
+      std::vector<std::size_t> complete;
+      for (std::size_t i = 0; i < n; ++i) {
+        bool all = true;
+        for (const Scores& f : fresh)
+          if (!f.score[i]) {
+            all = false;
+            if (out.reason[i].empty()) out.reason[i] = f.reason[i];
+          }
+        if (all) complete.push_back(i);
+      }
+      if (!complete.empty()) {
+        ScoreMatrix m(inputs.size());
+        for (std::size_t k = 0; k < inputs.size(); ++k)
+          for (std::size_t i : complete) m[k].push_back(*fresh[k].score[i]);
+        const std::vector<double> fused = fusion->fuse(m);
+        for (std::size_t j = 0; j < complete.size(); ++j) out.score[complete[j]] = fused[j];
+      }
+      return out;
     }
     const ModelEntry* m = nullptr;
     for (const ModelEntry& e : exp_.models)
       if (e.name == d.run.name) m = &e;
-    if (!m) throw std::runtime_error(d.run.name + ": the experiment file " + exp_.file + " no longer has this model");
-    std::vector<std::string> checkpoints;
+    if (!m) throw std::runtime_error(d.run.name + ": the run's stored config has no model of that name");
+    // The stored config must describe this model run (a fusion's config could come from a later
+    // edit than its inputs'): preprocessing and model settings have to be the ones it was trained with.
+    if (params.count("config")) {
+      std::string keys;
+      for (const std::string& k : changed_settings(settings_from_json(params["config"]), model_run_settings(exp_, *m)))
+        if (k.rfind("data.", 0) != 0 && k != "experiment.seed" && k.rfind("train.", 0) != 0)
+          keys += (keys.empty() ? "" : ", ") + k;
+      if (!keys.empty())
+        throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + " was trained with other settings than this config: " + keys);
+    }
+    std::vector<std::pair<std::string, std::string>> checkpoints;
     for (const store::Artifact& a : d.artifacts)
-      if (a.kind == "checkpoint") checkpoints.push_back(a.path);
+      if (a.kind == "checkpoint") checkpoints.push_back({a.path, a.sha256});
     if (checkpoints.empty()) throw std::runtime_error(d.run.name + ": the run has no checkpoint (did it finish?)");
-    return scores_of_model(*m, checkpoints, prior);
+    return scores_of_model(*m, checkpoints);
   }
 
-  // Scores of ds_.items by `m` with each checkpoint (the mean over them; the prior when none scores).
-  std::vector<double> scores_of_model(const ModelEntry& model_entry, const std::vector<std::string>& checkpoints, double prior) {
+  // Scores of ds_.items by `m`: the mean over its checkpoints ((path, sha256) pairs, the digest
+  // checked before loading when known).
+  Scores scores_of_model(const ModelEntry& model_entry, const std::vector<std::pair<std::string, std::string>>& checkpoints) {
     const ModelEntry* m = &model_entry;
     std::vector<double> sum(ds_.items.size(), 0.0);
     std::vector<int> count(ds_.items.size(), 0);
     std::vector<std::string> reasons(ds_.items.size());
-    for (const std::string& ckpt : checkpoints) {
+    for (const auto& [ckpt, sha256] : checkpoints) {
       stage(opt_, "predict " + m->name + " (" + ckpt + ")");
       std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m->model.plugin, m->model.params);
-      const InputNormalisation norm = load_model_checkpoint(*model, ckpt);
+      const InputNormalisation norm = load_model_checkpoint(*model, ckpt, sha256);
       const InputSpec in = model->input();
       std::unique_ptr<SampleSource> src = make_source(*m, in, lists_.test, norm);
       std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m->aggregate.plugin, m->aggregate.params);
@@ -328,24 +461,50 @@ class ExperimentRunner {
         }
       }
     }
-    std::vector<double> out(ds_.items.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      out[i] = count[i] ? sum[i] / count[i] : prior;
-      if (!count[i]) warn(opt_, res_, m->name + ": " + ds_.items[i].id + " given the prior " + std::to_string(prior).substr(0, 5) + ": " + reasons[i]);
-    }
+    Scores out{std::vector<std::optional<double>>(ds_.items.size()), std::move(reasons)};
+    for (std::size_t i = 0; i < out.score.size(); ++i)
+      if (count[i]) out.score[i] = sum[i] / count[i];
     return out;
   }
 
   // ---- runs in the store ------------------------------------------------------------------
-  // The run to log into, and whether it already finished (resume).
-  std::pair<store::RunId, bool> open_run(const std::string& name, const std::string& plugin, const std::string& modality,
-                                         store::RunKind kind) {
+  struct OpenedRun {
+    store::RunId id = 0;
+    bool finished = false;     // resume: an equal run already finished, reuse its results
+    bool continuing = false;   // resume: an equal run was interrupted, continue its checkpoints
+  };
+
+  // The run to log into. With --resume the latest run of that name is reused (finished) or
+  // continued (interrupted) only when its stored settings hash equals `settings`' hash; otherwise
+  // a new run begins and the warning names the settings that changed.
+  OpenedRun open_run(const std::string& name, const std::string& plugin, const std::string& modality, store::RunKind kind,
+                     const RunSettings& settings) {
+    const std::string hash = settings_hash(settings);
     if (opt_.resume) {
       if (std::optional<store::RunId> id = store_->find_run(res_.experiment + "/" + name)) {
-        const store::RunSummary s = store_->run_summary(*id);
-        if (s.status == store::RunStatus::finished && kind == store::RunKind::model) return {*id, true};
-        store_->resume_run(*id);
-        return {*id, false};
+        const store::RunDetail d = store_->get_run(*id);
+        std::string stored_hash, stored_json;
+        for (const auto& [k, v] : d.params) {
+          if (k == "config_hash") stored_hash = v;
+          if (k == "config") stored_json = v;
+        }
+        if (stored_hash == hash) {
+          if (d.run.status == store::RunStatus::finished && kind == store::RunKind::model) return {*id, true, false};
+          store_->resume_run(*id);
+          return {*id, false, true};
+        }
+        std::string why = "no settings hash recorded (made by an older dflab)";
+        if (!stored_json.empty()) {
+          try {
+            std::string keys;
+            for (const std::string& k : changed_settings(settings_from_json(stored_json), settings))
+              keys += (keys.empty() ? "" : ", ") + k;
+            why = "changed: " + keys;
+          } catch (const std::exception& e) {
+            why = e.what();
+          }
+        }
+        warn(opt_, res_, name + " (run " + std::to_string(*id) + "): " + why + "; training again as a new run");
       }
     }
     store::NewRun nr;
@@ -357,7 +516,9 @@ class ExperimentRunner {
     nr.config_toml = exp_.text;
     nr.seed = static_cast<std::int64_t>(seed_);
     nr.version = opt_.version;
-    return {store_->begin_run(nr), false};
+    const store::RunId id = store_->begin_run(nr);
+    store_->log_params(id, {{"config_hash", hash}, {"config", settings_to_json(settings)}});
+    return {id, false, false};
   }
 
   // Final metrics and predictions of a run, one transaction with its finish.
@@ -390,9 +551,12 @@ class ExperimentRunner {
     row.plugin = m.model.plugin;
     row.modality = m.modality;
     const auto t0 = std::chrono::steady_clock::now();
-    auto [run, finished] = open_run(m.name, m.model.plugin, m.modality, store::RunKind::model);
+    const RunSettings settings = model_run_settings(exp_, m);
+    settings_hash_[m.name] = settings_hash(settings);
+    const OpenedRun opened = open_run(m.name, m.model.plugin, m.modality, store::RunKind::model, settings);
+    const store::RunId run = opened.id;
     row.run_id = run;
-    if (finished) {
+    if (opened.finished) {
       ScoreSet s;
       for (const auto& p : store_->predictions(run, "val")) s.val[p.video] = p.score;
       for (const auto& p : store_->predictions(run, "test")) s.test[p.video] = p.score;
@@ -405,7 +569,7 @@ class ExperimentRunner {
       return;
     }
     try {
-      ScoreSet s = train_and_predict(m, row);
+      ScoreSet s = train_and_predict(m, row, opened.continuing);
       finish_scored_run(row, s);
       row.status = "finished";
       if (s.prior_filled > 0) {
@@ -413,6 +577,10 @@ class ExperimentRunner {
         warn(opt_, res_, m.name + ": " + std::to_string(s.prior_filled) + " val/test video(s) " + row.message);
       }
       scores_[m.name] = std::move(s);
+    } catch (const Interrupted&) {
+      // Its checkpoints stay: `--resume` continues this run from the last finished epoch.
+      store_->finish_run(run, store::RunStatus::interrupted);
+      throw;
     } catch (const std::exception& e) {
       row.status = "failed";
       row.message = e.what();
@@ -531,7 +699,7 @@ class ExperimentRunner {
     store_->log_params(row.run_id, {{"best_epoch" + split_suffix, std::to_string(tr.best_epoch)},
                                     {"epochs_run" + split_suffix, std::to_string(tr.epochs_run)},
                                     {"stopped_early" + split_suffix, tr.stopped_early ? "true" : "false"}});
-    store_->add_artifact(row.run_id, "checkpoint", tr.best_checkpoint);
+    store_->add_artifact(row.run_id, "checkpoint", tr.best_checkpoint, tr.best_checkpoint_sha256);
     const PredictSettings ps = trainer.predict_settings();
     auto fill = [&](const std::vector<VideoScore>& scores, auto&& put) {
       for (const VideoScore& v : scores) {
@@ -549,7 +717,7 @@ class ExperimentRunner {
     }
   }
 
-  ScoreSet train_and_predict(const ModelEntry& m, ResultRow& row) {
+  ScoreSet train_and_predict(const ModelEntry& m, ResultRow& row, bool continuing) {
     std::vector<std::pair<std::string, std::string>> params = {{"experiment_file", fs::absolute(exp_.file).string()},
                                                                {"prior", std::to_string(prior_)},
                                                                {"modality", m.modality},
@@ -562,12 +730,14 @@ class ExperimentRunner {
     params.push_back({"augment", augment});
     store_->log_params(row.run_id, params);
 
-    const fs::path ckpt = fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name;
+    // One folder per run: a later run of the same model never overwrites the checkpoints that an
+    // earlier run's predictions (and `dflab predict --run`) rest on.
+    const fs::path ckpt = fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name / ("run-" + std::to_string(row.run_id));
     ScoreSet s;
     std::map<std::string, std::vector<double>> test_scores;
     const int folds = static_cast<int>(exp_.data.integer("folds"));
     if (folds <= 1) {
-      fit_fold(m, row, lists_.train, lists_.val, lists_.test, ckpt.string(), "", opt_.resume, s.val, test_scores,
+      fit_fold(m, row, lists_.train, lists_.val, lists_.test, ckpt.string(), "", continuing, s.val, test_scores,
                s.prior_filled);
     } else {
       // k-fold over train + val: out-of-fold validation scores, test = mean of the k models.
@@ -579,7 +749,7 @@ class ExperimentRunner {
         std::vector<const VideoItem*> tr, va;
         for (std::size_t i = 0; i < pool.size(); ++i) (fold[i] == f ? va : tr).push_back(ds_.find(pool[i].id));
         fit_fold(m, row, tr, va, lists_.test, (ckpt / ("fold" + std::to_string(f + 1))).string(),
-                 "_fold" + std::to_string(f + 1), opt_.resume, s.val, test_scores, s.prior_filled);
+                 "_fold" + std::to_string(f + 1), continuing, s.val, test_scores, s.prior_filled);
       }
     }
     for (const auto& [id, v] : test_scores) s.test[id] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
@@ -604,7 +774,9 @@ class ExperimentRunner {
       res_.rows.push_back(std::move(row));
       return;
     }
-    row.run_id = open_run(name, f.plugin, "fused", store::RunKind::fusion).first;
+    std::map<std::string, std::string> input_hashes;
+    for (const std::string& mname : models) input_hashes[mname] = settings_hash_[mname];
+    row.run_id = open_run(name, f.plugin, "fused", store::RunKind::fusion, fusion_run_settings(f, input_hashes)).id;
     try {
       std::string inputs;
       for (const auto& m : models) inputs += (inputs.empty() ? "" : ",") + m;
@@ -669,6 +841,9 @@ class ExperimentRunner {
       finish_scored_run(row, s);
       row.status = "finished";
       scores_[name] = std::move(s);
+    } catch (const Interrupted&) {
+      store_->finish_run(row.run_id, store::RunStatus::interrupted);
+      throw;
     } catch (const std::exception& e) {
       row.status = "failed";
       row.message = e.what();
@@ -808,6 +983,7 @@ class ExperimentRunner {
   std::unique_ptr<RunStore> store_;
   store::ExperimentId experiment_id_ = 0;
   std::map<std::string, ScoreSet> scores_;
+  std::map<std::string, std::string> settings_hash_;   // model name -> its settings hash
   std::unique_ptr<FaceCache> face_cache_;
   std::string face_params_;
   std::unique_ptr<AudioFeature> feature_;
@@ -830,13 +1006,15 @@ PredictOutcome predict_with_run(Registry& registry, const PredictRequest& reques
   so.create = false;
   RunStore store = RunStore::open(request.db, so);
   const store::RunId run = store.resolve_run(request.run);
+  const store::RunDetail detail = store.get_run(run);
   std::string file;
-  for (const auto& [k, v] : store.get_run(run).params)
+  for (const auto& [k, v] : detail.params)
     if (k == "experiment_file") file = v;
   if (file.empty()) throw std::runtime_error("run " + request.run + " records no experiment file (not made by `dflab run`)");
-  if (!fs::exists(file))
-    throw std::runtime_error("run " + request.run + ": its experiment file " + file + " is gone; predict needs it for the preprocessing");
-  const ExperimentConfig exp = load_experiment(file, registry);
+  // The config stored with the run, not the file as it is now: an edited file must not change
+  // what a trained run means. Relative paths still resolve against the file's folder.
+  if (detail.config_toml.empty()) throw std::runtime_error("run " + request.run + " stores no config (not made by `dflab run`)");
+  const ExperimentConfig exp = load_experiment_text(detail.config_toml, file, registry);
   RunnerOptions options;
   options.callbacks = request.callbacks;
   return ExperimentRunner(exp, registry, options).predict(&store, run, request);

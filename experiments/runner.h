@@ -87,8 +87,10 @@ ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& reg
 // `dflab predict`: scores new videos with a trained run of the store — a model run (its best
 // checkpoint, the mean over folds with k-fold) or a fusion run (its input models, the fusion
 // re-fitted on their stored validation predictions, which gives the same fusion as in the run).
-// The run's experiment file (recorded with the run) gives the preprocessing; crops and features
-// go through the experiment's caches. A video that cannot be scored gets the run's prior.
+// The experiment config stored with the run gives the preprocessing (an edited file on disk does
+// not change what a run means); crops and features go through the experiment's caches, and each
+// checkpoint's SHA-256 is checked against the store before it is loaded. A video that cannot be
+// scored gets no score and a status saying why, unless the request asks for the run's prior.
 struct PredictRequest {
   std::string db;                      // the run store
   std::string run;                     // "experiment/run", a run id, or a unique run name
@@ -97,12 +99,27 @@ struct PredictRequest {
   std::string checkpoint, experiment_file, model;
   std::vector<std::string> videos;     // media files
   int threads = 0;                     // 0: the experiment's setting
+  bool prior_on_error = false;         // give videos that cannot be scored the run's prior (0.5 for a checkpoint)
   RunnerCallbacks callbacks;
 };
 
+struct PredictedVideo {
+  std::string name;                    // file name (the path when two requested files share one)
+  std::string path;                    // as requested
+  std::optional<double> score;         // P(fake); none when the video could not be scored
+  // ok | no_face | no_audio | unreadable | missing
+  std::string status;
+  // What stands in for a missing input when the score exists anyway: center_crop (no face,
+  // [video] no_face = "center_crop"), silence (no audio stream), prior (prior_on_error); "" for none.
+  std::string substitute;
+  std::string message;                 // why, naming the file; "" when ok
+  // "ok", or the status with its substitute, e.g. "no_face+center_crop", "unreadable+prior".
+  std::string status_text() const { return substitute.empty() ? status : status + "+" + substitute; }
+};
+
 struct PredictOutcome {
-  std::string run;                                        // experiment/run
-  std::vector<std::pair<std::string, double>> scores;     // (file name, P(fake)), in request order
+  std::string run;                     // experiment/run, or the checkpoint
+  std::vector<PredictedVideo> videos;  // in request order
   std::vector<std::string> warnings;
 };
 

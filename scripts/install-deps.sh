@@ -11,6 +11,7 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
   libsndfile1-dev libfftw3-dev
   libsqlite3-dev sqlite3
+  libssl-dev   # OpenSSL libcrypto: SHA-256 of checkpoints and configs
   libtoml11-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   libdlib-dev libdlib-data
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -293,13 +293,14 @@ void RunStore::log_predictions(RunId run, const std::string& split, const std::v
   tx.commit();
 }
 
-void RunStore::add_artifact(RunId run, const std::string& kind, const std::string& artifact_path) {
+void RunStore::add_artifact(RunId run, const std::string& kind, const std::string& artifact_path, const std::string& sha256) {
   check_name("artifact kind", kind);
   check_name("artifact path", artifact_path);
   Transaction tx(db_);
   require_run(run);
-  db_.prepare("INSERT INTO artifacts(run_id, kind, path) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-      .bind_all(run, kind, artifact_path)
+  db_.prepare("INSERT INTO artifacts(run_id, kind, path, sha256) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT (run_id, kind, path) DO UPDATE SET sha256 = excluded.sha256")
+      .bind_all(run, kind, artifact_path, sha256)
       .run();
   tx.commit();
 }
@@ -469,9 +470,9 @@ RunDetail RunStore::get_run(RunId run) const {
           {static_cast<int>(st.int64_at(0)), st.text_at(1), st.text_at(2), st.optional_double_at(3)});
   }
   {
-    Statement st = db_.prepare("SELECT kind, path FROM artifacts WHERE run_id = ? ORDER BY rowid");
+    Statement st = db_.prepare("SELECT kind, path, sha256 FROM artifacts WHERE run_id = ? ORDER BY rowid");
     st.bind_all(run);
-    while (st.step()) d.artifacts.push_back({st.text_at(0), st.text_at(1)});
+    while (st.step()) d.artifacts.push_back({st.text_at(0), st.text_at(1), st.text_at(2)});
   }
   {
     Statement st = db_.prepare("SELECT split, count(*) FROM predictions WHERE run_id = ? GROUP BY split ORDER BY split");

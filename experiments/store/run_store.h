@@ -99,6 +99,7 @@ struct Prediction {
 struct Artifact {
   std::string kind{};            // checkpoint, report, prediction_csv, ...
   std::string path{};
+  std::string sha256{};          // of the file when it was logged ('' when not recorded)
 };
 
 // One video's preprocessing outcome in an experiment (table `videos`), logged by the runner after
@@ -218,7 +219,8 @@ class RunStore {
   void log_epoch_metrics(RunId run, int epoch, const std::vector<EpochMetric>& values);
   void log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values);
   void log_predictions(RunId run, const std::string& split, const std::vector<Prediction>& predictions);
-  void add_artifact(RunId run, const std::string& kind, const std::string& path);
+  // Unique per (run, kind, path); logging the same file again updates its digest.
+  void add_artifact(RunId run, const std::string& kind, const std::string& path, const std::string& sha256 = "");
   // Upserts per-video preprocessing outcomes on (experiment, split, video): the last call wins.
   void log_videos(ExperimentId experiment, const std::vector<VideoRecord>& videos);
   // Sets the final status (finished, failed or interrupted) and the finish time.

@@ -119,6 +119,11 @@ CREATE TABLE videos (
   UNIQUE (experiment_id, split, video)
 );
 )sql"},
+
+    {5, "artifacts.sha256: the digest of each checkpoint, checked before it is loaded",
+     R"sql(
+ALTER TABLE artifacts ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 bool table_exists(const Database& db, const char* name) {

@@ -42,7 +42,7 @@ nlohmann::json to_json(const RunDetail& d) {
   for (const EpochMetricRow& e : d.epoch_metrics)
     epochs.push_back({{"epoch", e.epoch}, {"split", e.split}, {"name", e.name}, {"value", opt(e.value)}});
   nlohmann::json artifacts = nlohmann::json::array();
-  for (const Artifact& a : d.artifacts) artifacts.push_back({{"kind", a.kind}, {"path", a.path}});
+  for (const Artifact& a : d.artifacts) artifacts.push_back({{"kind", a.kind}, {"path", a.path}, {"sha256", a.sha256}});
   nlohmann::json predictions = nlohmann::json::object();
   for (const auto& [split, n] : d.prediction_counts) predictions[split] = n;
   return {{"run", to_json(d.run)}, {"config_toml", d.config_toml}, {"params", params},

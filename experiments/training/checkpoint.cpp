@@ -1,8 +1,17 @@
 #include "experiments/training/checkpoint.h"
 
-#include <filesystem>
-#include <stdexcept>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "experiments/training/file_digest.h"
 
 namespace dflab {
 
@@ -39,45 +48,160 @@ InputNormalisation read_model_state(Model& model, torch::serialize::InputArchive
     tensor.copy_(saved.to(tensor.device()));
   }
   InputNormalisation norm;
-  torch::Tensor t;
-  if (archive.try_read("input_mean", t, true)) norm.mean = to_floats(t);
-  if (archive.try_read("input_std", t, true)) norm.std = to_floats(t);
-  if (archive.try_read("input_silence", t, true) && t.numel() == 1) norm.silence = t.item<float>();
+  torch::Tensor mean, std, silence;   // one fresh tensor each: try_read keeps a defined tensor's dtype
+  if (archive.try_read("input_mean", mean, true)) norm.mean = to_floats(mean);
+  if (archive.try_read("input_std", std, true)) norm.std = to_floats(std);
+  if (archive.try_read("input_silence", silence, true) && silence.numel() == 1) norm.silence = silence.to(torch::kFloat32).item<float>();
   return norm;
 }
 
-void save_archive(torch::serialize::OutputArchive& archive, const std::string& path) {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Writes `bytes` to `tmp` and flushes them to the disk; throws with the OS's reason.
+void write_all(const std::string& tmp, std::string_view bytes) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(errno_text());
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = n < 0 ? errno_text() : "short write";
+      ::close(fd);
+      throw std::runtime_error(why);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const std::string why = errno_text();
+    ::close(fd);
+    throw std::runtime_error(why);
+  }
+  if (::close(fd) != 0) throw std::runtime_error(errno_text());
+}
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::error_code ec;
+  try {
+    write_all(tmp, bytes);
+  } catch (const std::exception& e) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot write: " + e.what());
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot move into place: " + ec.message());
+  }
+}
+
+std::string read_whole_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::runtime_error(path + ": no such checkpoint");
+  if (!fs::is_regular_file(path, ec)) throw std::runtime_error(path + ": not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot read: " + errno_text());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw std::runtime_error(path + ": read failed");
+  return ss.str();
+}
+
+// The digest recorded beside `path` (first word of `<path>.sha256`), or "" when there is none.
+std::string sidecar_digest(const std::string& path) {
+  std::ifstream in(path + ".sha256");
+  std::string word;
+  if (in) in >> word;
+  return word;
+}
+
+}  // namespace
+
+std::string save_archive(torch::serialize::OutputArchive& archive, const std::string& path) {
   const fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  // Serialised in memory first: libtorch's file writer throws again from its destructor when a
+  // write fails (a full disk), which ends the process with std::terminate; our own writes report
+  // the OS's reason and clean up.
+  std::string bytes;
   try {
-    archive.save_to(tmp);
+    archive.save_to([&bytes](const void* data, std::size_t n) -> std::size_t {
+      bytes.append(static_cast<const char*>(data), n);
+      return n;
+    });
   } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot write checkpoint: " + e.what());
+    throw std::runtime_error(path + ": cannot serialise checkpoint: " + std::string(e.what()).substr(0, 200));
   }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot move checkpoint into place: " + ec.message());
-  }
+  const std::string digest = sha256_hex(bytes);
+  write_file_atomically(path, bytes);
+  write_file_atomically(path + ".sha256", digest + "  " + target.filename().string() + "\n");
+  return digest;
 }
 
-void save_model_checkpoint(const Model& model, const InputNormalisation& norm, const std::string& path) {
-  torch::serialize::OutputArchive archive;
-  write_model_state(model, norm, archive);
-  save_archive(archive, path);
-}
-
-InputNormalisation load_model_checkpoint(Model& model, const std::string& path) {
-  torch::serialize::InputArchive archive;
+void load_archive(torch::serialize::InputArchive& archive, const std::string& path, const torch::Device& device,
+                  const std::string& expected_sha256) {
+  const std::string bytes = read_whole_file(path);
+  const std::string expected = expected_sha256.empty() ? sidecar_digest(path) : expected_sha256;
+  if (!expected.empty()) {
+    const std::string actual = sha256_hex(bytes);
+    if (actual != expected)
+      throw std::runtime_error(path + ": checkpoint changed or damaged since it was written (sha256 " + actual.substr(0, 12) +
+                               "..., recorded " + expected.substr(0, 12) + "...); retrain, or restore the original file");
+  }
   try {
-    archive.load_from(path);
+    archive.load_from(bytes.data(), bytes.size(), device);
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": cannot read checkpoint: " + std::string(e.what()).substr(0, 200));
   }
+}
+
+std::string save_model_checkpoint(const Model& model, const InputNormalisation& norm, const std::string& path) {
+  torch::serialize::OutputArchive archive;
+  write_model_state(model, norm, archive);
+  return save_archive(archive, path);
+}
+
+InputNormalisation load_model_checkpoint(Model& model, const std::string& path, const std::string& expected_sha256) {
+  torch::serialize::InputArchive archive;
+  load_archive(archive, path, torch::kCPU, expected_sha256);
   return read_model_state(model, archive, path);
+}
+
+std::vector<std::string> remove_stale_temp_files(const std::string& dir) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return removed;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    // A staging folder `.tmp/<key>.<pid>.<n>` (the face cache's): removed whole.
+    if (it->path().parent_path().filename() == ".tmp") {
+      const std::size_t last = name.rfind('.');
+      const std::size_t pid_at = last == std::string::npos || last == 0 ? std::string::npos : name.rfind('.', last - 1);
+      if (pid_at == std::string::npos) continue;
+      const std::string digits = name.substr(pid_at + 1, last - pid_at - 1);
+      if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+      const pid_t pid = static_cast<pid_t>(std::stol(digits));
+      if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM) continue;
+      std::error_code rm;
+      if (fs::remove_all(it->path(), rm) > 0) removed.push_back(it->path().string());
+      it.disable_recursion_pending();
+      continue;
+    }
+    const std::size_t at = name.rfind(".tmp");
+    if (at == std::string::npos || at + 4 >= name.size()) continue;
+    const std::string digits = name.substr(at + 4);
+    if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || (::kill(pid, 0) == 0 || errno == EPERM)) continue;   // a live writer
+    std::error_code rm;
+    if (it->is_regular_file(rm) && fs::remove(it->path(), rm)) removed.push_back(it->path().string());
+  }
+  return removed;
 }
 
 }  // namespace dflab

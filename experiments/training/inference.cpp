@@ -5,6 +5,7 @@
 #include <ATen/autocast_mode.h>
 
 #include "experiments/training/batch_loader.h"
+#include "registry/interrupt.h"
 
 namespace dflab {
 
@@ -44,6 +45,7 @@ std::vector<VideoScore> predict_videos(Model& model, const SampleSource& source,
     lo.hflip = hflip;
     BatchLoader loader(source, plan, lo);
     while (std::optional<Batch> b = loader.next()) {
+      throw_if_interrupted();
       at::autocast::set_enabled(autocast);
       torch::Tensor p = torch::sigmoid(model.forward(b->x.to(settings.device)).to(torch::kFloat32)).to(torch::kCPU);
       at::autocast::set_enabled(false);

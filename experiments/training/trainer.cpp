@@ -10,7 +10,9 @@
 #include <ATen/autocast_mode.h>
 
 #include "experiments/training/checkpoint.h"
+#include "experiments/training/file_digest.h"
 #include "metrics/binary_metrics.h"
+#include "registry/interrupt.h"
 
 namespace dflab {
 
@@ -131,8 +133,11 @@ void write_counters(torch::serialize::OutputArchive& a, const Counters& c) {
 
 Counters read_counters(torch::serialize::InputArchive& a, const std::string& what) {
   Counters c;
-  torch::Tensor t;
+  // A fresh tensor for every key: try_read into a defined tensor set_()s its storage but keeps
+  // the old dtype, so reading the float64 best_logloss into the int64 last_epoch tensor made it
+  // a meaningless integer and the first epoch after a resume was always taken as "best".
   auto need = [&](const char* key) {
+    torch::Tensor t;
     if (!a.try_read(key, t, true)) throw std::runtime_error(what + ": checkpoint lacks '" + key + "'");
     return t;
   };
@@ -229,12 +234,7 @@ TrainResult Trainer::fit(bool resume) {
   Counters c;
   if (resume && fs::exists(last_path)) {
     torch::serialize::InputArchive a;
-    try {
-      a.load_from(last_path, device_);
-    } catch (const std::exception& e) {
-      throw std::runtime_error(last_path + ": cannot read checkpoint to resume from: " +
-                               std::string(e.what()).substr(0, 200));
-    }
+    load_archive(a, last_path, device_);
     read_model_state(model_, a, last_path);
     torch::serialize::InputArchive opt_state;
     if (!a.try_read("optimizer", opt_state)) throw std::runtime_error(last_path + ": checkpoint lacks the optimiser state");
@@ -245,8 +245,10 @@ TrainResult Trainer::fit(bool resume) {
       for (const EpochReport& e : c.history) on_epoch(e);
   } else {
     std::error_code ec;
-    fs::remove(last_path, ec);
-    fs::remove(best_path, ec);
+    for (const std::string& p : {last_path, best_path}) {
+      fs::remove(p, ec);
+      fs::remove(p + ".sha256", ec);
+    }
   }
 
   const std::size_t steps_per_epoch = std::max<std::size_t>(1, epoch_plan(0).size());
@@ -281,6 +283,9 @@ TrainResult Trainer::fit(bool resume) {
     double loss_sum = 0.0;
     std::size_t step = 0;
     while (std::optional<Batch> b = loader.next()) {
+      // Stopping here loses only this epoch's steps: last.pt holds the previous epoch, and a
+      // resumed run redoes this one from the same seeds.
+      throw_if_interrupted();
       const int global = epoch * static_cast<int>(steps_per_epoch) + static_cast<int>(std::min(step, steps_per_epoch - 1));
       rep.lr = schedule.at(global);
       for (auto& g : opt->param_groups()) g.options().set_lr(rep.lr);
@@ -300,6 +305,7 @@ TrainResult Trainer::fit(bool resume) {
       rep.samples += b->refs.size();
       ++step;
       if (on_step) on_step(epoch, step, steps, l);
+      fault_point("train_step");
     }
     rep.train_loss = step ? loss_sum / static_cast<double>(step) : 0.0;
 
@@ -344,6 +350,7 @@ TrainResult Trainer::fit(bool resume) {
       write_counters(a, c);
       save_archive(a, last_path);
     }
+    fault_point("after_checkpoint");
     if (on_epoch) on_epoch(rep);
   }
 
@@ -351,7 +358,10 @@ TrainResult Trainer::fit(bool resume) {
   result.best_epoch = c.best_epoch;
   if (val_ && std::isfinite(c.best_logloss) && c.best_logloss >= 0) result.best_val_logloss = c.best_logloss;
   result.stopped_early = c.stopped && c.last_epoch + 1 < s_.epochs;
-  if (fs::exists(best_path)) load_model_checkpoint(model_, best_path);
+  if (fs::exists(best_path)) {
+    load_model_checkpoint(model_, best_path);
+    result.best_checkpoint_sha256 = sha256_of_file(best_path);
+  }
   model_.eval();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;

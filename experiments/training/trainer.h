@@ -86,6 +86,7 @@ struct TrainResult {
   int resumed_after = -1;     // the last finished epoch found in last.pt, -1 when started fresh
   double seconds = 0.0;       // of this call
   std::string best_checkpoint;
+  std::string best_checkpoint_sha256;   // its SHA-256, for the store
 };
 
 class Trainer {

@@ -1,8 +1,13 @@
 // The training engine on an in-memory problem: schedules and losses against PyTorch, batch
 // loading order, learning a separable problem, checkpoint/resume equal to an uninterrupted run.
 #include <malloc.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +21,7 @@
 #include "experiments/training/batch_loader.h"
 #include "experiments/training/checkpoint.h"
 #include "experiments/training/face_crop_source.h"
+#include "experiments/training/file_digest.h"
 #include "experiments/training/lr_schedule.h"
 #include "experiments/training/trainer.h"
 #include "experiments/torch_runtime.h"
@@ -352,6 +358,142 @@ TEST(Trainer, ResumeAfterAnInterruptionEqualsAnUninterruptedRun) {
   const auto sb = resumed_last->named_state();
   ASSERT_EQ(sa.size(), sb.size());
   for (std::size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
+}
+
+// Validation gets worse as the model learns (its fakes are shifted the other way), so the first
+// epoch is the best one. A run interrupted after epoch 2 and resumed must still end on epoch 1's
+// weights: the restored best logloss decides, not the first epoch trained after the restart.
+TEST(Trainer, ResumeKeepsTheBestEpochOfTheUninterruptedRun) {
+  const Registry reg = builtin_registry();
+  MemorySource train(24, 1, 1.5f);
+  MemorySource val(12, 2, -1.5f);
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  TrainSettings s = tiny_settings(4);
+  s.early_stopping = 0;
+
+  torch::manual_seed(11);
+  auto full = tiny_model(reg);
+  const std::string full_dir = temp_dir("best_full");
+  std::vector<bool> full_best;
+  Trainer a(*full, train, &val, *agg, s, {}, full_dir);
+  a.on_epoch = [&](const EpochReport& e) { full_best.push_back(e.best); };
+  const TrainResult fr = a.fit(false);
+  ASSERT_EQ(full_best.size(), 4u);
+  ASSERT_FALSE(full_best[2]) << "the problem must make epoch 3 worse than an earlier one";
+
+  const std::string dir = temp_dir("best_resume");
+  {
+    torch::manual_seed(11);
+    auto m = tiny_model(reg);
+    Trainer b(*m, train, &val, *agg, s, {}, dir);
+    b.on_epoch = [&](const EpochReport& e) {
+      if (e.epoch == 1) throw Interrupt{};
+    };
+    EXPECT_THROW(b.fit(false), Interrupt);
+  }
+  auto resumed = tiny_model(reg);
+  Trainer c(*resumed, train, &val, *agg, s, {}, dir);
+  std::vector<bool> resumed_best;
+  c.on_epoch = [&](const EpochReport& e) { resumed_best.push_back(e.best); };
+  const TrainResult rr = c.fit(true);
+  EXPECT_EQ(rr.best_epoch, fr.best_epoch);
+  EXPECT_EQ(resumed_best, full_best);
+  EXPECT_EQ(rr.best_checkpoint_sha256, fr.best_checkpoint_sha256);
+  const auto sa = full->named_state();   // fit() leaves the best weights in the model
+  const auto sb = resumed->named_state();
+  for (std::size_t i = 0; i < sa.size(); ++i) EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
+}
+
+// A full disk (here: a file-size limit, which fails writes with EFBIG as ENOSPC would) while
+// writing a checkpoint: a readable error naming the file, no temp file, the old checkpoint intact.
+TEST(Checkpoint, AFailedWriteIsAReadableErrorAndLeavesNoTempFile) {
+  const Registry reg = builtin_registry();
+  auto model = tiny_model(reg);
+  const std::string dir = temp_dir("full_disk");
+  const std::string path = dir + "/best.pt";
+  const std::string old_digest = save_model_checkpoint(*model, {{0.0f}, {1.0f}, 0.0f}, path);
+  ASSERT_GT(fs::file_size(path), 4096u);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{4096, 4096};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      save_model_checkpoint(*model, {{0.0f}, {1.0f}, 0.0f}, path);
+      ::_exit(2);   // the write should have failed
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      ::_exit(what.find(path) != std::string::npos && what.find("File too large") != std::string::npos ? 0 : 3);
+    } catch (...) {
+      ::_exit(4);
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "the process died instead of reporting the failed write";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  EXPECT_EQ(sha256_of_file(path), old_digest);
+  auto same = tiny_model(reg);
+  EXPECT_NO_THROW(load_model_checkpoint(*same, path));
+}
+
+TEST(Checkpoint, AChangedOrDamagedFileIsRefused) {
+  const Registry reg = builtin_registry();
+  auto model = tiny_model(reg);
+  const std::string dir = temp_dir("digest");
+  const std::string path = dir + "/best.pt";
+  const std::string digest = save_model_checkpoint(*model, {{0.0f}, {1.0f}, 0.0f}, path);
+  EXPECT_EQ(digest, sha256_of_file(path));
+  EXPECT_EQ(digest.size(), 64u);
+  // The sidecar is in sha256sum's format.
+  std::ifstream side(path + ".sha256");
+  std::string word, name;
+  side >> word >> name;
+  EXPECT_EQ(word, digest);
+  EXPECT_EQ(name, "best.pt");
+  auto other = tiny_model(reg);
+  EXPECT_NO_THROW(load_model_checkpoint(*other, path, digest));
+  EXPECT_THROW(load_model_checkpoint(*other, path, std::string(64, '0')), std::runtime_error);
+  // One flipped bit in the middle of the file.
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(fs::file_size(path) / 2));
+    char c = 0;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(path) / 2));
+    f.put(static_cast<char>(c ^ 0x01));
+  }
+  try {
+    load_model_checkpoint(*other, path);
+    FAIL() << "a damaged checkpoint loaded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("changed or damaged"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+TEST(Checkpoint, TempFilesOfDeadProcessesAreRemoved) {
+  const std::string dir = temp_dir("stale");
+  fs::create_directories(dir + "/a/b");
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);   // its pid now belongs to no process
+  const std::string dead = dir + "/a/b/last.pt.tmp" + std::to_string(child);
+  const std::string live = dir + "/a/best.pt.tmp" + std::to_string(::getpid());
+  const std::string other = dir + "/a/notes.tmpx";
+  for (const std::string& f : {dead, live, other}) std::ofstream(f) << "x";
+  const std::string staging = dir + "/cache/.tmp/abc123." + std::to_string(child) + ".0";
+  fs::create_directories(staging);
+  std::ofstream(staging + "/crop_000.png") << "x";
+  std::vector<std::string> removed = remove_stale_temp_files(dir);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed, (std::vector<std::string>{dead, staging}));
+  EXPECT_FALSE(fs::exists(staging));
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(other));
 }
 
 TEST(Checkpoint, WrongModelOrDamagedFileIsAClearError) {

@@ -103,6 +103,8 @@ TEST(RunStore, LogsAndReadsBackEverything) {
   s.log_predictions(run, "val", {{"b.mp4", 0, 0.2}, {"a.mp4", 1, 0.9}});
   s.log_predictions(run, "test", {{"c.mp4", std::nullopt, 0.4}});
   s.add_artifact(run, "checkpoint", "ckpt/e1.pt");
+  s.add_artifact(run, "checkpoint", "ckpt/e2.pt", "ab12");
+  s.add_artifact(run, "checkpoint", "ckpt/e2.pt", "cd34");   // the same file logged again: its digest updated
   s.finish_run(run, RunStatus::finished);
 
   const RunDetail d = s.get_run(run);
@@ -133,8 +135,11 @@ TEST(RunStore, LogsAndReadsBackEverything) {
   EXPECT_DOUBLE_EQ(*d.epoch_metrics[2].value, 0.5);
   EXPECT_EQ(d.epoch_metrics[3].name, "auc");
   EXPECT_DOUBLE_EQ(*d.epoch_metrics[3].value, 0.8);
-  ASSERT_EQ(d.artifacts.size(), 1u);
+  ASSERT_EQ(d.artifacts.size(), 2u);
   EXPECT_EQ(d.artifacts[0].path, "ckpt/e1.pt");
+  EXPECT_EQ(d.artifacts[0].sha256, "");
+  EXPECT_EQ(d.artifacts[1].path, "ckpt/e2.pt");
+  EXPECT_EQ(d.artifacts[1].sha256, "cd34");
   EXPECT_EQ(d.prediction_counts.at("val"), 2);
   EXPECT_EQ(d.prediction_counts.at("test"), 1);
 
