@@ -52,6 +52,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
     opt.crop.margin = a.margin;
     opt.detect_max_side = a.max_side;
     opt.fixed_box = a.fixed_box;
+    opt.align = a.align;
     opt.roi_full_every = a.roi_every;
     opt.no_face = parse_no_face_policy(a.no_face);
     opt.decode.mode = parse_decode_mode(a.decode_mode);

@@ -13,6 +13,7 @@
 #include "registry/plugin_loader.h"
 #include "registry/toml_params.h"
 #include "modalities/video/detectors/register_detectors.h"
+#include "modalities/video/face_align.h"
 
 namespace dflab {
 
@@ -72,7 +73,8 @@ const std::vector<SectionSchema>& experiment_schema() {
        {P::integer("size", 224, "side of the square crop fed to models").range(16, 2048).with_unit("px"),
         P::real("margin", 1.3, "crop side as a multiple of the face box").range(1.0, 4.0),
         P::boolean("fixed_box", false, "one box enclosing the face over the whole clip (sequence models)"),
-        P::boolean("align", false, "align with dlib's 68 landmarks to a canonical template")}},
+        P::boolean("align", false, "align with dlib's 68 landmarks to a canonical template (needs libdlib-data; "
+                   "not with fixed_box)")}},
       {"audio",
        {P::boolean("enabled", true, "extract audio features (needed by audio models)"),
         P::integer("sample_rate", 22050, "resample every track to this rate").range(1000, 192000).with_unit("Hz"),
@@ -96,8 +98,10 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::integer("early_stopping", 0, "stop after this many epochs without better val logloss; 0 = off")
             .range(0, 10000),
         P::real("grad_clip", 0.0, "clip the gradient norm; 0 = off").range(0.0, std::nullopt),
-        P::string("device", "auto", "where to train").one_of({"auto", "cpu", "cuda"}),
-        P::boolean("mixed_precision", false, "float16 autocast on CUDA"),
+        P::string("device", "auto", "where to train; auto = cuda:0 when usable, else cpu (the run's device param "
+                  "records which)").one_of({"auto", "cpu", "cuda"}),
+        P::boolean("mixed_precision", false,
+                   "bfloat16 autocast on CUDA; no effect on CPU (the run warns, and its dtype param says float32)"),
         P::integer("workers", 2, "data loading threads").range(0, 64),
         P::integer("samples_per_video", 0,
                    "units (crops, clips, audio windows) per video per epoch; 0 = all").range(0, 100000),
@@ -327,6 +331,16 @@ class Loader {
     exp_.video = read_section("video", table, reserved, false);
     exp_.sampling = read_subsection(table, "sampling", "video.sampling");
     exp_.crop = read_subsection(table, "crop", "video.crop");
+    if (exp_.crop.boolean("align")) {
+      const int line = line_in(table ? get(*table, "crop") : nullptr, "align");
+      if (exp_.crop.boolean("fixed_box"))
+        diags_.error(exp_.file, line, "[video] crop: align = true and fixed_box = true exclude each other "
+                                      "(one box per clip has no pose to align)");
+      std::error_code ec;
+      if (!fs::is_regular_file(kDlibLandmarkModel, ec))
+        diags_.error(exp_.file, line, std::string("[video] crop.align = true needs dlib's landmark model ") +
+                                          kDlibLandmarkModel + " (Debian: libdlib-data)");
+    }
     const bool needed = (table != nullptr) || exp_.has_video_models();
     if (needed && exp_.video.boolean("enabled"))
       exp_.detector = read_choice(kind::face_detector, table ? get(*table, "detector") : nullptr,

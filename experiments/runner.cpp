@@ -683,6 +683,11 @@ class ExperimentRunner {
     std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m.aggregate.plugin, m.aggregate.params);
     TrainSettings ts = TrainSettings::from(m.train, seed_);
     Trainer trainer(*model, *train_src, val_src.get(), *agg, ts, aug_ptrs, ckpt_dir);
+    // What training runs on, not what was asked for (device "auto", mixed_precision on a CPU).
+    const PredictSettings used = trainer.predict_settings();
+    store_->log_params(row.run_id, {{"device", used.device.str()},
+                                    {"dtype", compute_dtype(used)},
+                                    {"threads", std::to_string(torch_runtime().intra_op_threads)}});
     trainer.on_step = [&](int epoch, std::size_t step, std::size_t steps, double loss) {
       if (opt_.callbacks.on_train_step) opt_.callbacks.on_train_step(m.name, epoch, ts.epochs, step, steps, loss);
     };
@@ -722,13 +727,18 @@ class ExperimentRunner {
                                                                {"prior", std::to_string(prior_)},
                                                                {"modality", m.modality},
                                                                {"model", m.model.plugin},
-                                                               {"aggregate", m.aggregate.plugin + " " + m.aggregate.params.canonical()}};
+                                                               {"aggregate", m.aggregate.plugin + " " + m.aggregate.params.canonical()},
+                                                               {"description", exp_.experiment.string("description")}};
     for (const auto& [k, v] : m.model.params.values()) params.push_back({"model." + k, format_value(v)});
     for (const auto& [k, v] : m.train.values()) params.push_back({"train." + k, format_value(v)});
     std::string augment;
     for (const PluginChoice& a : m.augment) augment += (augment.empty() ? "" : ", ") + a.plugin;
     params.push_back({"augment", augment});
     store_->log_params(row.run_id, params);
+    if (m.train.boolean("mixed_precision") && !resolve_device(m.train.string("device")).is_cuda())
+      warn(opt_, res_, exp_.file + ":" + std::to_string(m.line) + ": model " + m.name +
+                           ": mixed_precision = true has no effect on CPU (bfloat16 autocast is CUDA only); "
+                           "training in float32");
 
     // One folder per run: a later run of the same model never overwrites the checkpoints that an
     // earlier run's predictions (and `dflab predict --run`) rest on.
@@ -783,7 +793,8 @@ class ExperimentRunner {
       store_->log_params(row.run_id, {{"inputs", inputs},
                                       {"fusion", f.plugin + " " + f.params.canonical()},
                                       {"experiment_file", fs::absolute(exp_.file).string()},
-                                      {"prior", std::to_string(prior_)}});
+                                      {"prior", std::to_string(prior_)},
+                                      {"description", exp_.experiment.string("description")}});
       auto matrix = [&](const std::vector<const VideoItem*>& items, bool val) {
         ScoreMatrix sm(models.size());
         for (std::size_t k = 0; k < models.size(); ++k)

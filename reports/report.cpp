@@ -221,6 +221,7 @@ h1{font-size:22px;margin:0 0 4px}
 h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin:32px 0 10px}
 h3{font-size:15px;margin:18px 0 6px}
 .meta{color:#555;font-size:13px;margin:2px 0}
+.description{font-size:14px;margin:10px 0;white-space:pre-wrap}
 nav{margin:10px 0 0;font-size:13px}
 nav a{margin-right:14px;color:#1f5fa8}
 .scroll{overflow-x:auto;max-width:100%}
@@ -306,6 +307,7 @@ class Page {
   void training(std::ostringstream& out);
   void dataset(std::ostringstream& out);
   void hardest(std::ostringstream& out);
+  void description(std::ostringstream& out) const;
   void figure(std::ostringstream& out, const std::string& file_name, const std::string& svg) {
     out << svg;
     figures.emplace_back(file_name, svg);
@@ -321,6 +323,27 @@ class Page {
   std::vector<store::ExperimentId> experiments_;
   std::vector<std::string> warnings_;
 };
+
+// [experiment] description, which the runner logs as the `description` param of every run: the
+// latest run's (the file may have been edited between runs), per experiment on the page.
+void Page::description(std::ostringstream& out) const {
+  for (store::ExperimentId exp : experiments_) {
+    const RunData* latest = nullptr;
+    std::string text;
+    for (const auto& r : runs_) {
+      if (r.detail.run.experiment_id != exp || (latest && latest->detail.run.id > r.detail.run.id)) continue;
+      for (const auto& [k, v] : r.detail.params)
+        if (k == "description") {
+          latest = &r;
+          text = v;
+        }
+    }
+    if (text.empty()) continue;
+    out << "<p class=\"description\">";
+    if (experiments_.size() > 1) out << "<b>" << html_escape(latest->detail.run.experiment) << "</b>: ";
+    out << html_escape(text) << "</p>\n";
+  }
+}
 
 std::string Page::render(ReportSummary* summary) {
   if (!std::isfinite(o_.threshold) || o_.threshold < 0 || o_.threshold > 1)
@@ -385,6 +408,7 @@ std::string Page::render(ReportSummary* summary) {
       << "<a href=\"#training-curves\">Training curves</a><a href=\"#dataset\">Dataset</a>"
       << "<a href=\"#hardest-videos\">Hardest videos</a></nav>\n</header>\n";
   for (const auto& w : warnings_) out << "<p class=\"warn\">" << html_escape(w) << "</p>\n";
+  description(out);
   out << body.str();
   out << "<footer>Generated " << utc_now() << (o_.generator.empty() ? "" : " by " + html_escape(o_.generator))
       << ". Self-contained page: no scripts, fonts or images are fetched.</footer>\n"

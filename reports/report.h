@@ -14,7 +14,9 @@
 //
 // Sections (element ids, stable for tests and links): leaderboard, roc (figures fig-roc and
 // fig-roc-log), score-histograms, confusion, training-curves, dataset, hardest-videos. A section
-// with nothing to show says why.
+// with nothing to show says why. Under the title, each experiment's description (the `description`
+// param of its latest run that has one: `[experiment] description` in the TOML) in a
+// <p class="description">.
 //
 // Numbers: AUC, logloss, TPR@FPR, EER and the AUC interval are the stored metrics of the split when
 // the run logged them, else computed from the stored predictions with metrics/ (evaluate, bootstrap);

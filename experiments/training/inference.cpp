@@ -15,7 +15,11 @@ torch::Device resolve_device(const std::string& name) {
   if (name == "cuda" && !cuda)
     throw std::runtime_error("device = \"cuda\" but no CUDA GPU is usable (this libtorch: " +
                              std::string(torch::cuda::is_available() ? "CUDA" : "CPU-only") + ")");
-  return cuda ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+}
+
+std::string compute_dtype(const PredictSettings& settings) {
+  return settings.mixed_precision && settings.device.is_cuda() ? "bfloat16" : "float32";
 }
 
 std::vector<VideoScore> predict_videos(Model& model, const SampleSource& source, const Aggregator& aggregator,
@@ -36,7 +40,10 @@ std::vector<VideoScore> predict_videos(Model& model, const SampleSource& source,
 
   model.eval();
   torch::NoGradGuard no_grad;
-  const bool autocast = settings.mixed_precision && settings.device.is_cuda();
+  const bool autocast = compute_dtype(settings) == "bfloat16";
+  // The dtype training used (trainer.cpp): libtorch's CUDA autocast default is float16, which a
+  // `dflab predict` process that never trained would otherwise get.
+  if (autocast) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
   const bool flip = settings.tta_flip && source.modality() == AugmentModality::video;
   auto run = [&](bool hflip, std::vector<double>& probs) {
     LoaderOptions lo;

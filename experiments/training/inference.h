@@ -23,8 +23,12 @@ struct PredictSettings {
   bool tta_flip = false;
   bool sequence = false;          // the model eats [N,T,3,H,W] clips
   torch::Device device = torch::kCPU;
-  bool mixed_precision = false;   // CUDA only
+  bool mixed_precision = false;   // bfloat16 autocast, CUDA only (no effect on a CPU device)
 };
+
+// The dtype the model computes in with these settings: "bfloat16" under autocast
+// (mixed_precision on a CUDA device), else "float32". Stored with every trained run.
+std::string compute_dtype(const PredictSettings& settings);
 
 struct VideoScore {
   std::string id;
@@ -38,8 +42,8 @@ struct VideoScore {
 std::vector<VideoScore> predict_videos(Model& model, const SampleSource& source, const Aggregator& aggregator,
                                        const PredictSettings& settings);
 
-// "auto" -> CUDA when libtorch was built with it and a GPU is present, else CPU; "cuda" without a
-// GPU throws std::runtime_error.
+// "auto" -> CUDA device 0 when libtorch was built with it and a GPU is present, else CPU; "cuda"
+// without a GPU throws std::runtime_error. The device has its index, so str() is "cuda:0".
 torch::Device resolve_device(const std::string& name);
 
 }  // namespace dflab

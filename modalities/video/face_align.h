@@ -9,7 +9,9 @@
 //   a.crop;  a.landmarks;                                     // 68 points in crop pixels
 //
 // ref: dlib's get_face_chip_details / the 68-point iBUG 300-W layout (eyes 36–41 and 42–47).
-// A LandmarkAligner is not thread-safe: use one per thread.
+// One LandmarkAligner may serve several threads at once (load the 100 MB model once): landmarks()
+// keeps no state, and dlib's shape_predictor needs no synchronisation (shape_predictor_abstract.h,
+// "THREAD SAFETY").
 
 #include <memory>
 #include <string>

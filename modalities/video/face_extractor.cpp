@@ -46,6 +46,8 @@ void FaceExtractOptions::validate() const {
   if (roi_full_every < 0) throw std::invalid_argument("roi_full_every must be >= 0");
   if (!(roi_margin >= 0.1 && roi_margin <= 10.0)) throw std::invalid_argument("roi_margin must be in [0.1, 10]");
   if (roi_face_px < 0) throw std::invalid_argument("roi_face_px must be >= 0");
+  if (align && fixed_box) throw std::invalid_argument("align and fixed_box exclude each other (one box per clip has no pose to align)");
+  if (aligner && !align) throw std::invalid_argument("a landmark aligner is set but align is off");
   FaceTracker check(tracker);   // throws on bad tracker options
 }
 
@@ -55,7 +57,7 @@ std::string FaceExtractOptions::canonical() const {
      << ";iou=" << tracker.iou_threshold << ";max_gap=" << tracker.max_gap
      << ";smooth=" << tracker.smooth_window << ";min_det=" << tracker.min_detections << ";"
      << crop.canonical() << ";fixed_box=" << fixed_box << ";no_face=" << to_string(no_face)
-     << ";rotation=" << decode.apply_rotation << ";align=" << (aligner && !fixed_box ? "dlib68" : "none");
+     << ";rotation=" << decode.apply_rotation << ";align=" << (align ? "dlib68" : "none");
   // Only when on, so that caches made before the option existed keep their keys.
   if (roi_full_every > 0)
     os << ";roi_every=" << roi_full_every << ";roi_margin=" << roi_margin << ";roi_face_px=" << roi_face_px;
@@ -83,6 +85,7 @@ cv::Rect roi_around(const std::vector<FaceDetection>& previous, double to_image,
 FaceClip extract_faces(const std::string& path, FaceDetector& detector,
                        const FaceExtractOptions& opt) {
   opt.validate();
+  if (opt.align && !opt.aligner) throw std::invalid_argument("align is on but no landmark aligner was given");
   FaceClip clip;
   clip.path = path;
 
@@ -216,7 +219,7 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
     const cv::Rect2f crop_box = opt.fixed_box ? fixed : square_box(tb.box, opt.crop.margin);
     const bool here = tb.frame == i && !tb.interpolated;
     const cv::Mat full = take_frame(i);
-    if (opt.aligner && !opt.fixed_box) {
+    if (opt.align) {
       AlignedFace a = align_face(full, opt.aligner->landmarks(full, tb.box), size, opt.crop.margin);
       clip.frames.push_back(std::move(a.crop));
       clip.landmarks.push_back(std::move(a.landmarks));

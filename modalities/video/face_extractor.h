@@ -70,8 +70,11 @@ struct FaceExtractOptions {
   // (CPU within noise of holding BGR in reports/video_bench.md). Same crops either way, so not
   // part of canonical().
   bool hold_yuv = false;
-  // With an aligner (not owned), crops are aligned on dlib's 68 landmarks (face_align.h) and
-  // `landmarks` holds those 68 points; ignored with fixed_box.
+  // Crops aligned on dlib's 68 landmarks (face_align.h) instead of cut square around the tracked
+  // box; `landmarks` then holds those 68 points. extract_faces needs `aligner` (not owned; one may
+  // serve several threads) when align is on. Excludes fixed_box: one box for a whole clip has no
+  // per-frame pose to align, and a setting must not be accepted and ignored.
+  bool align = false;
   const LandmarkAligner* aligner = nullptr;
 
   void validate() const;
@@ -102,7 +105,8 @@ struct FaceClip {
   int n_tracks = 0;
 };
 
-// Never throws for bad input files; throws std::invalid_argument for bad options.
+// Never throws for bad input files; throws std::invalid_argument for bad options (also align
+// without an aligner).
 FaceClip extract_faces(const std::string& path, FaceDetector& detector,
                        const FaceExtractOptions& options = {});
 

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "experiments/builtin_plugins.h"
+#include "modalities/video/face_align.h"
 #include "registry/diagnostics.h"
 
 namespace dflab {
@@ -199,6 +200,32 @@ TEST_F(ExperimentConfigTest, MissingFileAndMissingRequiredSections) {
     EXPECT_NE(all.find("missing section [data] with required key 'format'"), std::string::npos) << all;
     EXPECT_NE(all.find(":2: [output] clip must be [low, high] with low < high"), std::string::npos) << all;
   }
+}
+
+// crop.align cannot be combined with fixed_box (it used to be accepted and ignored then).
+TEST_F(ExperimentConfigTest, AlignWithFixedBoxIsAnErrorAtItsLine) {
+  Registry reg = test_registry();
+  const std::string path = write(R"([experiment]
+name = "al"
+[data]
+format = "ffdv"
+root = "data"
+[video.crop]
+fixed_box = true
+align = true
+)");
+  try {
+    load_experiment(path, reg);
+    FAIL() << "align with fixed_box accepted";
+  } catch (const ConfigError& e) {
+    const std::string all = e.what();
+    EXPECT_NE(all.find(path + ":8: [video] crop: align = true and fixed_box = true exclude each other"),
+              std::string::npos) << all;
+  }
+  const std::string ok = write("[experiment]\nname = \"al\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                               "[video]\ncrop = { align = true }\n", "ok.toml");
+  if (fs::exists(kDlibLandmarkModel)) EXPECT_TRUE(load_experiment(ok, reg).crop.boolean("align"));
+  else EXPECT_THROW(load_experiment(ok, reg), ConfigError);   // names the missing model file
 }
 
 TEST_F(ExperimentConfigTest, PluginLibrariesLoadBeforeValidation) {

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "experiments/builtin_plugins.h"
 #include "experiments/experiment_data.h"
+#include "modalities/video/face_align.h"
+#include "modalities/video/face_cache.h"
 
 namespace dflab {
 namespace {
@@ -101,6 +104,64 @@ TEST_F(PreprocessTest, RealFfdvSamplesAllGiveFacesAndAudio) {
   ASSERT_EQ(r.videos.size(), 10u);
   EXPECT_EQ(r.count_video("ok"), 10u);
   EXPECT_EQ(r.count_audio("ok"), 10u);
+}
+
+// [video] crop.align: preprocessing aligns the crops on dlib's 68 landmarks, under a cache key of
+// its own, so aligned and unaligned crops of one video never stand in for each other.
+TEST_F(PreprocessTest, AlignMakesAlignedCropsUnderTheirOwnCacheKey) {
+  const fs::path clips = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample" / "trainset";
+  if (!fs::is_directory(clips)) GTEST_SKIP() << clips << " is missing";
+  if (!fs::exists(kDlibLandmarkModel)) GTEST_SKIP() << "libdlib-data missing: " << kDlibLandmarkModel;
+  std::vector<fs::path> mp4;
+  for (const auto& e : fs::directory_iterator(clips))
+    if (e.path().extension() == ".mp4") mp4.push_back(e.path());
+  std::sort(mp4.begin(), mp4.end());
+  ASSERT_FALSE(mp4.empty());
+  fs::create_symlink(mp4[0], dir_ / "data" / "trainset" / "a.mp4");
+  write("data/trainset_label.txt", "video_name,target\na.mp4,1\n");
+  auto toml = [&](bool align) {
+    return write(std::string("exp_") + (align ? "on" : "off") + ".toml",
+                 "[experiment]\nname = \"align\"\nwork_dir = \"work\"\nthreads = 1\n"
+                 "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
+                 "[video]\nsampling = { frames = 2 }\ncrop = { size = 64, align = " +
+                     std::string(align ? "true" : "false") + " }\n");
+  };
+  Registry reg = builtin_registry();
+  const ExperimentConfig off = load_experiment(toml(false), reg);
+  const ExperimentConfig on = load_experiment(toml(true), reg);
+  EXPECT_TRUE(face_extract_options(on).align);
+  const std::string key_off = face_cache_params(off), key_on = face_cache_params(on);
+  EXPECT_NE(key_off, key_on);
+  EXPECT_NE(key_on.find("align=dlib68"), std::string::npos) << key_on;
+  EXPECT_NE(key_off.find("align=none"), std::string::npos) << key_off;
+
+  const Dataset ds = load_experiment_dataset(off);
+  ASSERT_EQ(ds.items.size(), 1u);
+  ASSERT_EQ(preprocess(off, ds, reg).videos[0].video_status, "ok");
+  const PreprocessReport r = preprocess(on, ds, reg);   // same work_dir: the unaligned entry is there
+  ASSERT_EQ(r.videos[0].video_status, "ok") << r.videos[0].video_message;
+  EXPECT_FALSE(r.videos[0].video_from_cache) << "aligned crops must not come from the unaligned entry";
+
+  const FaceCache cache(cache_dir(on, "faces"));
+  const std::optional<FaceClip> plain = cache.load(ds.items[0].path, key_off);
+  const std::optional<FaceClip> aligned = cache.load(ds.items[0].path, key_on);
+  ASSERT_TRUE(plain && aligned);
+  ASSERT_EQ(plain->frames.size(), 2u);
+  ASSERT_EQ(aligned->frames.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_GT(cv::norm(plain->frames[i], aligned->frames[i], cv::NORM_L1) / (64.0 * 64 * 3), 2.0)
+        << "crop " << i << " is the same aligned or not";
+    // Aligned: the 68 landmarks, eyes on the template's places (face_align.h).
+    ASSERT_EQ(aligned->landmarks[i].size(), 68u);
+    cv::Point2f l(0, 0), rt(0, 0);
+    for (int k = 0; k < 6; ++k) {
+      l += aligned->landmarks[i][36 + k];
+      rt += aligned->landmarks[i][42 + k];
+    }
+    EXPECT_NEAR(l.x / 6, kTemplateLeftEyeX * 64, 1.0);
+    EXPECT_NEAR(rt.x / 6, kTemplateRightEyeX * 64, 1.0);
+    EXPECT_NEAR(l.y / 6, rt.y / 6, 1.0);
+  }
 }
 
 }  // namespace

@@ -219,6 +219,37 @@ TEST(RunCli, AFailingModelIsRecordedAndTheRestGoesOn) {
   EXPECT_NE(cmp.err.find("nope"), std::string::npos) << cmp.err;
 }
 
+// Settings that used to be accepted and ignored: [experiment] description reaches the store and the
+// report (escaped); each trained run records the device, dtype and libtorch thread count it used
+// (threads = 2 differs from libtorch's default of 1, so an ignored setting shows); mixed_precision
+// on a CPU is said to have no effect instead of being dropped in silence.
+TEST(RunCli, RunRecordsDeviceDtypeThreadsAndDescription) {
+  TempDir d;
+  const std::string data = d / "data";
+  ASSERT_EQ(run_dflab("synth --out " + data + " --train 8 --val 4 --test 2 --seconds 1 --seed 3").code, 0);
+  const std::string toml =
+      "[experiment]\nname = \"tiny\"\nseed = 5\nthreads = 2\ndb = \"runs.sqlite\"\nwork_dir = \"work\"\n"
+      "description = \"mel <cnn> & \\\"friends\\\"\"\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"" + data + "\"\ntrain = \"trainset_label.txt\"\n"
+      "val = \"valset_label.txt\"\ntest = \"prediction.csv\"\n"
+      "[audio]\nfeature = { plugin = \"mel\", sample_rate = 16000, n_fft = 512, hop_length = 256, n_mels = 32, to_db = true }\n"
+      "[[models]]\nname = \"audio\"\nplugin = \"mel_cnn\"\nn_mels = 32\nframes = 32\nwidth = 0.5\nmodality = \"audio\"\n"
+      "train = { epochs = 1, batch = 8, workers = 1, device = \"auto\", mixed_precision = true }\n";
+  const auto r = run_dflab("run " + d.write("exp/exp.toml", toml) + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j["warnings"].dump().find("mixed_precision = true has no effect on CPU"), std::string::npos) << j["warnings"];
+  const auto show = run_dflab("show tiny/audio --db " + (d / "exp") + "/runs.sqlite --json");
+  ASSERT_EQ(show.code, 0) << show.err;
+  const auto params = nlohmann::json::parse(show.out)["params"];
+  EXPECT_EQ(params["device"], "cpu") << params;   // this libtorch is CPU-only: auto resolves to cpu
+  EXPECT_EQ(params["dtype"], "float32") << params;
+  EXPECT_EQ(params["threads"], "2") << params;
+  EXPECT_EQ(params["description"], "mel <cnn> & \"friends\"") << params;
+  const std::string html = read_file(j["report"]);
+  EXPECT_NE(html.find("<p class=\"description\">mel &lt;cnn&gt; &amp; &quot;friends&quot;</p>"), std::string::npos);
+}
+
 // examples/ffdv.toml on the real FFDV samples in ../shared, with its outputs moved to a temp dir.
 TEST(RunCli, FfdvExampleRunsOnTheSharedSamples) {
   const std::string root = std::string(DFLAB_SHARED_DIR) + "/data/ffdv-sample";

@@ -20,6 +20,7 @@
 namespace dflab::reports::testing {
 
 inline const std::string k_weird_video = "weird<&>\"name'.mp4";
+inline const std::string k_description = "meso4 vs mel_cnn <baseline> & \"fusion\"";
 
 struct Fixture {
   store::testing::TempDir tmp;
@@ -64,8 +65,10 @@ struct Fixture {
     }
 
     video_run = log_run(s, exp, "video-cnn", "meso4", "video", store::RunKind::model, video_scores, true);
-    s.log_params(video_run, {{"n_parameters", "27977"}, {"lr", "0.001"}});
+    // [experiment] description as the runner logs it: the latest run's is the one shown.
+    s.log_params(video_run, {{"n_parameters", "27977"}, {"lr", "0.001"}, {"description", "an older description"}});
     audio_run = log_run(s, exp, "audio-mel", "mel_cnn", "audio", store::RunKind::model, audio_scores, true);
+    s.log_params(audio_run, {{"description", k_description}});
     s.log_metrics(audio_run, "train", {{"n_parameters", 1.25e6}});
     fusion_run = log_run(s, exp, "fusion-mean", "mean", "av", store::RunKind::fusion, fusion_scores, false);
 

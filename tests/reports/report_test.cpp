@@ -19,6 +19,7 @@ namespace dflab::reports {
 namespace {
 
 using testing::Fixture;
+using testing::k_description;
 using testing::k_weird_video;
 
 store::RunStore open_ro(const std::string& path) {
@@ -189,6 +190,15 @@ TEST_F(Report, EscapesEveryStoreString) {
   EXPECT_NE(section(html, "hardest-videos").find(">" + escaped + "</td>"), std::string::npos);
   EXPECT_NE(section(html, "dataset").find(">" + escaped + "</td>"), std::string::npos);
   EXPECT_NE(section(html, "dataset").find("no face track in 16 &lt;sampled&gt; frames"), std::string::npos);
+}
+
+// [experiment] description reaches the page, escaped, once: the latest run's.
+TEST_F(Report, ShowsTheExperimentDescriptionEscaped) {
+  const std::string html = render();
+  EXPECT_EQ(html.find(k_description), std::string::npos) << "unescaped";
+  EXPECT_NE(html.find("<p class=\"description\">" + html_escape(k_description) + "</p>"), std::string::npos);
+  EXPECT_EQ(html.find("an older description"), std::string::npos);
+  EXPECT_LT(html.find("class=\"description\""), html.find("<section id=\"leaderboard\">"));
 }
 
 TEST_F(Report, DatasetSummaryCountsAndReasons) {

@@ -123,6 +123,7 @@ TEST(FaceAlignTest, ExtractorAlignsEveryCropAndKeeps68Landmarks) {
   FaceExtractOptions opt;
   opt.sampling = FrameSampling::uniform(3);
   opt.crop.size = 96;
+  opt.align = true;
   opt.aligner = &aligner;
   FaceClip clip = extract_faces(clips.at(0), haar, opt);
   ASSERT_EQ(clip.status, ClipStatus::ok) << clip.message;

@@ -281,6 +281,15 @@ TEST_F(FaceExtractorTest, BadFilesGiveAStatus) {
   bad.crop.margin = 0.2f;
   EXPECT_THROW(extract_faces(junk, det, bad), std::invalid_argument);
   EXPECT_NE(FaceExtractOptions{}.canonical(), bad.canonical());
+  // align is a crop setting of its own (cache key), never silently dropped: without an aligner or
+  // with fixed_box it is an error.
+  FaceExtractOptions aligned;
+  aligned.align = true;
+  EXPECT_NE(aligned.canonical(), FaceExtractOptions{}.canonical());
+  EXPECT_NE(aligned.canonical().find("align=dlib68"), std::string::npos);
+  EXPECT_THROW(extract_faces(junk, det, aligned), std::invalid_argument);
+  aligned.fixed_box = true;
+  EXPECT_THROW(aligned.validate(), std::invalid_argument);
 }
 
 // The FFDV sample clips in ../shared with OpenCV's frontal Haar cascade; skipped without them.
