@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "experiments/builtin_plugins.h"
+#include "experiments/store/store_json.h"
 #include "registry/plugin_loader.h"
 
 namespace dflab::cli {
@@ -24,7 +25,8 @@ void add_json_flag(CLI::App* cmd, bool& flag) {
   cmd->add_flag("--json", flag, "Print one JSON document on stdout instead of text");
 }
 
-void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << std::endl; }
+// Through store::dump_json: names and messages taken from user files may hold bytes that are not UTF-8.
+void print_json(const nlohmann::json& doc) { std::cout << store::dump_json(doc) << std::endl; }
 
 void warn(const std::string& message) { std::cerr << "dflab: warning: " << message << std::endl; }
 void error(const std::string& message) { std::cerr << "dflab: error: " << message << std::endl; }

@@ -1,7 +1,5 @@
 #include "apps/param_args.h"
 
-#include <sstream>
-
 #include "apps/cli.h"
 #include "registry/diagnostics.h"
 #include "registry/toml_params.h"
@@ -16,8 +14,7 @@ toml::value params_table(const std::vector<std::string>& pairs) {
     const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
     std::string line = key + " = " + value + "\n";
     try {
-      std::istringstream probe(line);
-      toml::parse(probe, "--param");
+      parse_toml(line, "--param");
     } catch (const std::exception&) {
       std::string quoted = "\"";
       for (char c : value) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
@@ -25,8 +22,7 @@ toml::value params_table(const std::vector<std::string>& pairs) {
     }
     text += line;
   }
-  std::istringstream in(text);
-  return toml::parse(in, "--param");
+  return parse_toml(text, "--param");
 }
 
 Params plugin_params_from_args(const PluginInfo& info, const std::vector<std::string>& pairs) {

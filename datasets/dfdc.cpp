@@ -89,6 +89,17 @@ void read_metadata(const std::string& file, ItemCollector& items, ProblemLog& lo
     log.add(file, line_of_offset(text, offset), "",
             "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
     return;
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("1e999"): nlohmann throws out_of_range 406, which carries no
+    // position; the message quotes the number, so its first occurrence in the text gives the line.
+    std::string what = e.what();
+    const auto pos = what.find("number overflow");
+    what = pos == std::string::npos ? what : what.substr(pos);
+    const auto q = what.find('\'');
+    const auto q2 = q == std::string::npos ? q : what.find('\'', q + 1);
+    const auto at = q2 == std::string::npos ? q2 : text.find(what.substr(q + 1, q2 - q - 1));
+    log.add(file, at == std::string::npos ? 0 : line_of_offset(text, at), "", "invalid JSON: " + what);
+    return;
   }
   if (!doc.is_object()) {
     log.add(file, 1, "", "expected a JSON object {\"video.mp4\": {...}, ...}");

@@ -138,15 +138,7 @@ class Loader {
 
   ExperimentConfig load() {
     read_text();
-    toml::value root;
-    try {
-      std::istringstream in(exp_.text);
-      root = toml::parse(in, exp_.file);
-    } catch (const toml::syntax_error& e) {
-      throw ConfigError(exp_.file, static_cast<int>(e.location().line()), "TOML syntax error:\n" + std::string(e.what()));
-    } catch (const std::exception& e) {
-      throw ConfigError(exp_.file, 0, e.what());
-    }
+    const toml::value root = parse_toml(exp_.text, exp_.file);   // the text stored with every run
     if (!root.is_table()) throw ConfigError(exp_.file, 1, "not a TOML table");
 
     const std::vector<std::string> sections = {"experiment", "plugins", "data", "video", "audio",

@@ -1,8 +1,63 @@
 #include "registry/toml_params.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <sstream>
 
 namespace dflab {
+
+std::size_t first_invalid_utf8(const std::string& text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // ref: Unicode 15, table 3-7 (well-formed UTF-8 byte sequences): the second byte's range
+    // depends on the first; later bytes are 0x80-0xBF.
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return i;
+    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
+toml::value parse_toml(const std::string& text, const std::string& file) {
+  if (const std::size_t bad = first_invalid_utf8(text); bad != std::string::npos) {
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t column = line_start == std::string::npos || bad == 0 ? bad + 1 : bad - line_start;
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    throw ConfigError(file, line, std::string("not valid UTF-8 (byte ") + byte + " at column " +
+                                      std::to_string(column) + "); TOML files must be UTF-8");
+  }
+  std::istringstream in(text);
+  try {
+    return toml::parse(in, file);
+  } catch (const toml::syntax_error& e) {
+    throw ConfigError(file, static_cast<int>(e.location().line()), "TOML syntax error:\n" + std::string(e.what()));
+  } catch (const toml::exception& e) {
+    throw ConfigError(file, static_cast<int>(e.location().line()), e.what());
+  } catch (const std::exception& e) {   // anything else toml11 may throw while reading
+    throw ConfigError(file, 0, e.what());
+  }
+}
 
 std::string file_of(const toml::value& v) {
   std::string f = v.location().file_name();

@@ -60,4 +60,8 @@ nlohmann::json to_json(const Leaderboard& lb) {
   return {{"metric", lb.metric}, {"split", lb.split}, {"ascending", lb.ascending}, {"rows", rows}};
 }
 
+std::string dump_json(const nlohmann::json& doc, int indent) {
+  return doc.dump(indent, ' ', /*ensure_ascii=*/false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace dflab::store

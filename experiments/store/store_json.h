@@ -6,6 +6,8 @@
 //   doc["metrics"]["val"]["auc"]            // 0.95
 //   doc["notes"]["val"]["tpr_at_fpr"]       // "fpr=1e-3" (only metrics with a note)
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "experiments/store/run_store.h"
@@ -19,5 +21,11 @@ nlohmann::json to_json(const RunSummary& run);
 nlohmann::json to_json(const RunDetail& detail);
 // {metric, split, ascending, rows: [{rank, value, run: {...}, metrics: {name: value}}]}
 nlohmann::json to_json(const Leaderboard& leaderboard);
+
+// The text of `doc` as the CLI prints it (`indent` spaces; -1: one line). Stored strings are
+// whatever the user's files held (a Latin-1 comment in the TOML, a file name in another encoding):
+// bytes that are not UTF-8 come out as U+FFFD instead of nlohmann's type_error 316, which would
+// turn `dflab show --json` of such a run into an error.
+std::string dump_json(const nlohmann::json& doc, int indent = 2);
 
 }  // namespace dflab::store

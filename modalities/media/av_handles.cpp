@@ -45,6 +45,20 @@ FormatContextPtr open_input(const std::string& path) {
   return fmt;
 }
 
+FormatContextPtr open_input(AVIOContext* io, const std::string& name) {
+  av_log_set_level(AV_LOG_ERROR);
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) throw std::bad_alloc();
+  raw->pb = io;   // custom I/O: avformat_close_input leaves `io` to the caller
+  // On failure avformat_open_input frees `raw` itself.
+  int rc = avformat_open_input(&raw, name.c_str(), nullptr, nullptr);
+  if (rc < 0) throw MediaError(name + ": cannot open: " + av_error_string(rc));
+  FormatContextPtr fmt(raw);
+  rc = avformat_find_stream_info(fmt.get(), nullptr);
+  if (rc < 0) throw MediaError(name + ": cannot read stream info: " + av_error_string(rc));
+  return fmt;
+}
+
 CodecContextPtr open_decoder(AVFormatContext* fmt, int stream_index, const std::string& path,
                              int threads) {
   AVStream* stream = fmt->streams[stream_index];

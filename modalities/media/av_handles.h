@@ -56,6 +56,13 @@ struct SwrContextDeleter {
 struct SwsContextDeleter {
   void operator()(SwsContext* p) const { sws_freeContext(p); }
 };
+// A custom-I/O context and its buffer (libav may have replaced the buffer we allocated).
+struct AvioContextDeleter {
+  void operator()(AVIOContext* p) const {
+    if (p) av_freep(&p->buffer);
+    avio_context_free(&p);
+  }
+};
 
 using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
@@ -63,12 +70,16 @@ using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using SwrContextPtr = std::unique_ptr<SwrContext, SwrContextDeleter>;
 using SwsContextPtr = std::unique_ptr<SwsContext, SwsContextDeleter>;
+using AvioContextPtr = std::unique_ptr<AVIOContext, AvioContextDeleter>;
 
 PacketPtr make_packet();
 FramePtr make_frame();
 
 // Opens `path` and reads its stream info. Throws MediaError("path: reason") on failure.
 FormatContextPtr open_input(const std::string& path);
+// The same for bytes read through `io` (e.g. a buffer in memory; `name` labels errors). `io` stays
+// the caller's and must outlive the returned context.
+FormatContextPtr open_input(AVIOContext* io, const std::string& name);
 
 // Opens a decoder for stream `stream_index` of `fmt` with `threads` decoder threads (0 = auto).
 // Throws MediaError naming `path` when no decoder exists or it fails to open.

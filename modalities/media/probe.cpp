@@ -1,6 +1,8 @@
 #include "modalities/media/probe.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 
 #include "modalities/media/av_handles.h"
@@ -71,6 +73,94 @@ std::string decode_first_frame(AVFormatContext* fmt, int index, const std::strin
          (last_error ? " (" + av_error_string(last_error) + ")" : std::string(" (stream ends first)"));
 }
 
+// Everything after opening: streams, sizes, the truncation check and the first decoded frame.
+// `size` is the input's length in bytes; `path` names it in messages.
+void probe_opened(AVFormatContext* fmt, int64_t size, const std::string& path,
+                  const ProbeOptions& options, MediaInfo& info) {
+  info.container = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
+  const int v = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int a = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
+    info.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
+  if (v >= 0) {
+    AVStream* st = fmt->streams[v];
+    info.has_video = true;
+    info.video_codec = avcodec_get_name(st->codecpar->codec_id);
+    info.width = st->codecpar->width;
+    info.height = st->codecpar->height;
+    info.fps = to_double(st->avg_frame_rate);
+    if (info.fps <= 0) info.fps = to_double(st->r_frame_rate);
+    info.rotation_deg = rotation_of(st);
+    if (st->nb_frames > 0) info.n_frames = st->nb_frames;
+    if (info.duration_s <= 0 && st->duration != AV_NOPTS_VALUE && st->duration > 0)
+      info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
+  }
+  if (a >= 0) {
+    AVStream* st = fmt->streams[a];
+    info.has_audio = true;
+    info.audio_codec = avcodec_get_name(st->codecpar->codec_id);
+    info.sample_rate = st->codecpar->sample_rate;
+    info.channels = st->codecpar->ch_layout.nb_channels;
+    if (info.duration_s <= 0 && st->duration != AV_NOPTS_VALUE && st->duration > 0)
+      info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
+  }
+  if (v < 0 && a < 0) {
+    info.error = path + ": no audio or video stream";
+    return;
+  }
+  if (info.has_video && (info.width <= 0 || info.height <= 0)) {
+    info.error = path + ": video stream has no frame size";
+    return;
+  }
+  // A cut-off file (interrupted download or copy) keeps an index that points past its end.
+  for (int s : {v, a}) {
+    if (s < 0) continue;
+    const int64_t end = index_end(fmt->streams[s]);
+    if (end > size) {
+      info.error = path + ": truncated: the index refers to byte " + std::to_string(end) +
+                   " but the file has " + std::to_string(size) + " bytes";
+      return;
+    }
+  }
+  if (options.decode_first_frame) {
+    const std::string why = decode_first_frame(fmt, v >= 0 ? v : a, path);
+    if (!why.empty()) {
+      info.error = path + ": " + why;
+      return;
+    }
+  }
+  info.ok = true;
+}
+
+// Bytes in memory read through libav's custom I/O.
+struct MemoryReader {
+  const uint8_t* data = nullptr;
+  int64_t size = 0;
+  int64_t pos = 0;
+
+  static int read(void* opaque, uint8_t* buf, int buf_size) {
+    auto* r = static_cast<MemoryReader*>(opaque);
+    const int64_t n = std::min<int64_t>(buf_size, r->size - r->pos);
+    if (n <= 0) return AVERROR_EOF;
+    std::memcpy(buf, r->data + r->pos, static_cast<std::size_t>(n));
+    r->pos += n;
+    return static_cast<int>(n);
+  }
+
+  static int64_t seek(void* opaque, int64_t offset, int whence) {
+    auto* r = static_cast<MemoryReader*>(opaque);
+    whence &= ~AVSEEK_FORCE;
+    if (whence == AVSEEK_SIZE) return r->size;
+    int64_t base = 0;
+    if (whence == SEEK_CUR) base = r->pos;
+    else if (whence == SEEK_END) base = r->size;
+    else if (whence != SEEK_SET) return AVERROR(EINVAL);
+    if (offset > r->size - base || offset < -base) return AVERROR(EINVAL);   // stays in [0, size]
+    r->pos = base + offset;
+    return r->pos;
+  }
+};
+
 }  // namespace
 
 MediaInfo probe_media(const std::string& path, const ProbeOptions& options) {
@@ -88,60 +178,37 @@ MediaInfo probe_media(const std::string& path, const ProbeOptions& options) {
       return info;
     }
     FormatContextPtr fmt = open_input(path);
-    info.container = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
-    const int v = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    const int a = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-    if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
-      info.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
-    if (v >= 0) {
-      AVStream* st = fmt->streams[v];
-      info.has_video = true;
-      info.video_codec = avcodec_get_name(st->codecpar->codec_id);
-      info.width = st->codecpar->width;
-      info.height = st->codecpar->height;
-      info.fps = to_double(st->avg_frame_rate);
-      if (info.fps <= 0) info.fps = to_double(st->r_frame_rate);
-      info.rotation_deg = rotation_of(st);
-      if (st->nb_frames > 0) info.n_frames = st->nb_frames;
-      if (info.duration_s <= 0 && st->duration != AV_NOPTS_VALUE && st->duration > 0)
-        info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
-    }
-    if (a >= 0) {
-      AVStream* st = fmt->streams[a];
-      info.has_audio = true;
-      info.audio_codec = avcodec_get_name(st->codecpar->codec_id);
-      info.sample_rate = st->codecpar->sample_rate;
-      info.channels = st->codecpar->ch_layout.nb_channels;
-      if (info.duration_s <= 0 && st->duration != AV_NOPTS_VALUE && st->duration > 0)
-        info.duration_s = static_cast<double>(st->duration) * av_q2d(st->time_base);
-    }
-    if (v < 0 && a < 0) {
-      info.error = path + ": no audio or video stream";
-      return info;
-    }
-    if (info.has_video && (info.width <= 0 || info.height <= 0)) {
-      info.error = path + ": video stream has no frame size";
-      return info;
-    }
-    // A cut-off file (interrupted download or copy) keeps an index that points past its end.
-    for (int s : {v, a}) {
-      if (s < 0) continue;
-      const int64_t end = index_end(fmt->streams[s]);
-      if (end > file_size) {
-        info.error = path + ": truncated: the index refers to byte " + std::to_string(end) +
-                     " but the file has " + std::to_string(file_size) + " bytes";
-        return info;
-      }
-    }
-    if (options.decode_first_frame) {
-      const std::string why = decode_first_frame(fmt.get(), v >= 0 ? v : a, path);
-      if (!why.empty()) {
-        info.error = path + ": " + why;
-        return info;
-      }
-    }
-    info.ok = true;
+    probe_opened(fmt.get(), file_size, path, options, info);
   } catch (const std::exception& e) {   // MediaError from open_input/open_decoder, bad_alloc
+    info.ok = false;
+    info.error = e.what();
+  }
+  return info;
+}
+
+MediaInfo probe_media_bytes(const uint8_t* data, std::size_t size, const std::string& name,
+                            const ProbeOptions& options) {
+  MediaInfo info;
+  info.path = name;
+  try {
+    if (size == 0) {
+      info.error = name + ": empty file (0 bytes)";
+      return info;
+    }
+    // Declared before the format context so it is closed first (it reads through `io`).
+    MemoryReader reader{data, static_cast<int64_t>(size), 0};
+    constexpr int kBufferSize = 4096;
+    auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
+    if (!buffer) throw std::bad_alloc();
+    AvioContextPtr io(avio_alloc_context(buffer, kBufferSize, /*write_flag=*/0, &reader,
+                                         &MemoryReader::read, nullptr, &MemoryReader::seek));
+    if (!io) {
+      av_free(buffer);
+      throw std::bad_alloc();
+    }
+    FormatContextPtr fmt = open_input(io.get(), name);
+    probe_opened(fmt.get(), reader.size, name, options, info);
+  } catch (const std::exception& e) {
     info.ok = false;
     info.error = e.what();
   }

@@ -8,6 +8,7 @@
 //
 // ref: ffprobe (fftools/ffprobe.c) for the fields; fftools/cmdutils.c get_rotation() for rotation.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,5 +42,10 @@ struct ProbeOptions {
 
 // Never throws for a bad or missing file: the result has ok == false and the reason in `error`.
 MediaInfo probe_media(const std::string& path, const ProbeOptions& options = {});
+
+// The same probe on `size` bytes in memory (read through a libav custom I/O context); `name`
+// fills MediaInfo::path and labels messages. Used by the fuzz target (tests/fuzz).
+MediaInfo probe_media_bytes(const std::uint8_t* data, std::size_t size, const std::string& name,
+                            const ProbeOptions& options = {});
 
 }  // namespace dflab

@@ -53,6 +53,31 @@ TEST(Dfdc, SyntaxErrorIsReportedWithItsLine) {
   }
 }
 
+// Found by tests/fuzz/dfdc_fuzz: a number too large for a double made nlohmann throw
+// out_of_range (not parse_error), which escaped the reader: no file:line, and ProblemPolicy::skip
+// threw instead of recording the file as bad.
+TEST(Dfdc, NumberOverflowIsReportedWithItsLine) {
+  testing::TempDir d;
+  const auto meta = d.write("metadata.json",
+                            "{\n"
+                            " \"a.mp4\": {\"label\": \"REAL\"},\n"
+                            " \"g.mp4\": 1e999{\"label\": \"FAKE\"}\n"   // line 3
+                            "}\n");
+  try {
+    read_dfdc(d.path().string());
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+    EXPECT_EQ(e.diagnostics().items()[0].file, meta);
+    EXPECT_EQ(e.diagnostics().items()[0].line, 3) << e.what();
+    EXPECT_NE(std::string(e.what()).find("invalid JSON: number overflow parsing '1e999'"), std::string::npos) << e.what();
+  }
+  const Dataset ds = read_dfdc_metadata(meta, {ProblemPolicy::skip, /*check_files=*/false});
+  EXPECT_TRUE(ds.items.empty());
+  ASSERT_EQ(ds.skipped.size(), 1u);
+  EXPECT_EQ(ds.skipped[0].line, 3);
+}
+
 TEST(Dfdc, EntryProblemsCarryTheLineOfTheirKey) {
   testing::TempDir d;
   const auto meta = d.write("metadata.json",

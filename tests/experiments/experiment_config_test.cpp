@@ -187,6 +187,36 @@ TEST_F(ExperimentConfigTest, SyntaxErrorNamesFileAndLine) {
   }
 }
 
+// Found by tests/fuzz/experiment_config_fuzz: a byte that is not UTF-8 inside a 'literal string'
+// made toml11 3.7.1 count lines over the wrong buffer (an out-of-bounds read ASan reports as a
+// heap-buffer-overflow; without ASan a garbage line number or a crash). The loader now rejects such
+// bytes itself, with file, line and column, before toml11 parses anything.
+TEST_F(ExperimentConfigTest, BytesThatAreNotUtf8AreReportedWithFileAndLine) {
+  Registry reg = test_registry();
+  for (const std::string value : {"'r\xe9sum\xe9'", "'''\nab\xff'''", "\"\xc3\""}) {
+    const std::string path = write("[experiment]\nname = \"x\"\ndescription = " + value + "\n");
+    try {
+      load_experiment(path, reg);
+      FAIL() << value;
+    } catch (const ConfigError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+      const Diagnostic& d = e.diagnostics().items()[0];
+      EXPECT_EQ(d.file, path);
+      EXPECT_EQ(d.line, value.find('\n') == std::string::npos ? 3 : 4) << e.what();
+      EXPECT_NE(d.message.find("not valid UTF-8 (byte 0x"), std::string::npos) << e.what();
+    }
+  }
+  // The first bad byte's column, counted in bytes from 1.
+  const std::string path = write("[experiment]\nname = 'caf\xe9'\n");
+  try {
+    load_experiment(path, reg);
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":2: not valid UTF-8 (byte 0xE9 at column 12); TOML files must be UTF-8"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST_F(ExperimentConfigTest, MissingFileAndMissingRequiredSections) {
   Registry reg = test_registry();
   EXPECT_THROW(load_experiment((dir_ / "none.toml").string(), reg), ConfigError);

@@ -23,6 +23,33 @@ toml::value parse(const std::string& text) {
   return toml::parse(in, "exp.toml");
 }
 
+TEST(ParseToml, RejectsMalformedUtf8BeforeToml11SeesIt) {
+  EXPECT_EQ(first_invalid_utf8(""), std::string::npos);
+  EXPECT_EQ(first_invalid_utf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF"), std::string::npos);
+  EXPECT_EQ(first_invalid_utf8("ab\xFF"), 2u);
+  EXPECT_EQ(first_invalid_utf8("a\x80"), 1u);                 // lone continuation byte
+  EXPECT_EQ(first_invalid_utf8("\xC0\x80"), 0u);              // overlong NUL
+  EXPECT_EQ(first_invalid_utf8("\xE0\x80\x80"), 0u);          // overlong
+  EXPECT_EQ(first_invalid_utf8("x\xED\xA0\x80"), 1u);         // UTF-16 surrogate
+  EXPECT_EQ(first_invalid_utf8("\xF4\x90\x80\x80"), 0u);      // past U+10FFFF
+  EXPECT_EQ(first_invalid_utf8("ok\xE2\x82"), 2u);            // cut short by the end
+  EXPECT_EQ(first_invalid_utf8("ok\xE2\x82x"), 2u);
+
+  EXPECT_EQ(toml::find<std::string>(parse_toml("a = 'caf\xC3\xA9'\n", "t.toml"), "a"), "caf\xC3\xA9");
+  try {
+    parse_toml("a = 1\nb = 'x\xFFy'\n", "t.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).find("t.toml:2: not valid UTF-8 (byte 0xFF at column 7)"), 0u) << e.what();
+  }
+  try {
+    parse_toml("a = = 1\n", "t.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).find("t.toml:1: TOML syntax error"), 0u) << e.what();
+  }
+}
+
 TEST(ParamsFromToml, FillsDefaultsAndConverts) {
   auto doc = parse("[feature]\nplugin = \"mel\"\nn_mels = 64\nfmin = 20\nsr = 16000\n");
   Diagnostics diags;

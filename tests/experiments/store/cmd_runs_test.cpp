@@ -185,6 +185,29 @@ TEST_F(CmdRuns, ShowJsonById) {
   EXPECT_NE(doc["config_toml"].get<std::string>().find("efficientnet_b0"), std::string::npos);
 }
 
+// Found by tests/fuzz/store_json_fuzz: a stored string that is not UTF-8 (here a Latin-1 'é' in the
+// experiment TOML and a param) made every --json view fail with nlohmann's "invalid UTF-8 byte".
+TEST_F(CmdRuns, ShowJsonOfNonUtf8ConfigReplacesTheBytes) {
+  RunId run = 0;
+  {
+    RunStore s = RunStore::open(db_);
+    run = s.begin_run({*s.find_experiment("ffdv"), "caf\xe9", "meso4", "video", RunKind::model,
+                       "# r\xe9sum\xe9 of the data\n[experiment]\n", {}, "0.1.0"});
+    s.log_params(run, {{"root", "/data/\xe9t\xe9"}});
+    s.finish_run(run, RunStatus::finished);
+  }
+  Result r = dflab("show " + std::to_string(run) + " " + db_arg() + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["run"]["name"], "caf\xEF\xBF\xBD");   // U+FFFD
+  EXPECT_EQ(doc["config_toml"], "# r\xEF\xBF\xBDsum\xEF\xBF\xBD of the data\n[experiment]\n");
+  EXPECT_EQ(doc["params"]["root"], "/data/\xEF\xBF\xBDt\xEF\xBF\xBD");
+  r = dflab("runs " + db_arg() + " --experiment ffdv --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto runs = nlohmann::json::parse(r.out);
+  EXPECT_EQ(runs["runs"].size(), 4u) << r.out;
+}
+
 TEST_F(CmdRuns, ShowUnknownRunFails) {
   const Result r = dflab("show ffdv/nothing " + db_arg());
   EXPECT_EQ(r.code, 1);

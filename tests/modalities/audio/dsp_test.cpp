@@ -204,5 +204,48 @@ TEST(Npy, RoundTripAndErrors) {
   EXPECT_THROW(read_npy(dir.file("none.npy")), std::runtime_error);
 }
 
+// Found by tests/fuzz/npy_fuzz: sizes read from a damaged file were trusted. A 4-byte header length
+// of ~2 GB (version byte 0xc2) made the reader allocate and zero 2 GB before noticing the file is
+// 1.5 KB; a shape of 100000x100000 would ask for 40 GB. Both must fail at once, naming the file.
+TEST(Npy, DamagedSizesFailWithoutAllocating) {
+  test::TempDir dir;
+  auto npy = [&](const std::string& name, const std::string& version, const std::string& len,
+                 const std::string& header, std::size_t n_data_bytes) {
+    std::ofstream out(dir.file(name), std::ios::binary);
+    out << "\x93NUMPY" << version << len << header << std::string(n_data_bytes, '\0');
+    return dir.file(name);
+  };
+  auto message = [](const std::string& path) {
+    try {
+      read_npy(path);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }\n";
+  const std::string len1(1, static_cast<char>(dict.size()));
+  // The fuzzer's input: an unknown version with a 4-byte length of 0x7b007600 bytes.
+  const std::string huge = npy("huge_header.npy", std::string("\xc2\x01", 2), std::string("\x00\x76\x00\x7b", 4), dict, 48);
+  EXPECT_NE(message(huge).find("huge_header.npy: unsupported .npy format version 194.1"), std::string::npos) << message(huge);
+  const std::string v2 = npy("v2.npy", std::string("\x02\x00", 2), std::string("\x00\x76\x00\x7b", 4), dict, 48);
+  EXPECT_NE(message(v2).find("v2.npy: truncated header (2063627776 bytes announced"), std::string::npos) << message(v2);
+  std::string big = dict;
+  big.replace(big.find("(3, 4)"), 6, "(100000, 100000)");
+  const std::string shape = npy("big_shape.npy", std::string("\x01\x00", 2), std::string(1, static_cast<char>(big.size())) + '\0', big, 48);
+  EXPECT_NE(message(shape).find("big_shape.npy: truncated data (shape (100000, 100000) needs 40000000000 bytes, the file has 48)"),
+            std::string::npos) << message(shape);
+  std::string overflow = dict;
+  overflow.replace(overflow.find("(3, 4)"), 6, "(99999999999999999999,)");
+  const std::string long_dim = npy("long_dim.npy", std::string("\x01\x00", 2), std::string(1, static_cast<char>(overflow.size())) + '\0', overflow, 0);
+  EXPECT_NE(message(long_dim).find("long_dim.npy: bad dimension '99999999999999999999'"), std::string::npos) << message(long_dim);
+  // Still read: 1-D float64, version 2.0.
+  const std::string f8 = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n";
+  const std::string ok = npy("f8.npy", std::string("\x02\x00", 2), std::string(1, static_cast<char>(f8.size())) + std::string(3, '\0'), f8, 16);
+  const FeatureMatrix m = read_npy(ok);
+  EXPECT_EQ(m.n_rows, 1);
+  EXPECT_EQ(m.n_cols, 2);
+}
+
 }  // namespace
 }  // namespace dflab

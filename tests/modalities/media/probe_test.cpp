@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace dflab {
 namespace {
@@ -136,6 +138,32 @@ TEST_F(Probe, GarbageStreamDataFailsTheFirstFrameDecode) {
   EXPECT_EQ(m.width, 64) << "header fields are still filled in";
   MediaInfo header_only = probe_media(bad, {/*decode_first_frame=*/false});
   EXPECT_TRUE(header_only.ok) << header_only.error;
+}
+
+// probe_media_bytes (the fuzz target's entry point) reads the same bytes through libav's custom
+// I/O and must report what probe_media reports for the file, bad inputs included.
+TEST_F(Probe, BytesInMemoryProbeLikeTheFile) {
+  for (const char* name : {"av.mp4", "rot.mp4", "video_only.avi", "audio.wav"}) {
+    std::ifstream in(file(name), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const MediaInfo f = probe_media(file(name));
+    const MediaInfo b = probe_media_bytes(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size(), name);
+    ASSERT_TRUE(b.ok) << name << ": " << b.error;
+    EXPECT_EQ(b.path, name);
+    EXPECT_EQ(b.container, f.container) << name;
+    EXPECT_EQ(b.video_codec, f.video_codec) << name;
+    EXPECT_EQ(b.width, f.width) << name;
+    EXPECT_EQ(b.rotation_deg, f.rotation_deg) << name;
+    EXPECT_EQ(b.n_frames, f.n_frames) << name;
+    EXPECT_DOUBLE_EQ(b.duration_s, f.duration_s) << name;
+    EXPECT_EQ(b.audio_codec, f.audio_codec) << name;
+    EXPECT_EQ(b.sample_rate, f.sample_rate) << name;
+  }
+  const std::string text = "not a video at all";
+  const MediaInfo t = probe_media_bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), "t.mp4");
+  EXPECT_FALSE(t.ok);
+  EXPECT_EQ(t.error.rfind("t.mp4: ", 0), 0u) << t.error;
+  EXPECT_EQ(probe_media_bytes(nullptr, 0, "e.mp4").error, "e.mp4: empty file (0 bytes)");
 }
 
 TEST(ProbeReal, FfdvSampleClip) {
