@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "datasets/csv_writer.h"
 #include "datasets/splits.h"
 #include "experiments/experiment_data.h"
 #include "experiments/store/run_store.h"
@@ -41,9 +43,12 @@ void write_prediction_csv(const std::string& path, const std::string& format,
   {
     std::ofstream out(tmp);
     if (!out) throw std::runtime_error(path + ": cannot write the prediction file");
-    out << (format == "dfdc" ? "filename,label\n" : "video_name,score\n");
-    out.precision(6);
-    for (const auto& [name, score] : rows) out << name << "," << std::fixed << std::clamp(score, clip_low, clip_high) << "\n";
+    out << (format == "dfdc" ? csv_row({"filename", "label"}) : csv_row({"video_name", "score"}));
+    char score_text[32];
+    for (const auto& [name, score] : rows) {
+      std::snprintf(score_text, sizeof score_text, "%.6f", std::clamp(score, clip_low, clip_high));
+      out << csv_row({name, score_text});   // quoted as RFC 4180 asks: names may hold commas, quotes, newlines
+    }
     if (!out.flush()) throw std::runtime_error(path + ": write failed");
   }
   fs::rename(tmp, path, ec);
