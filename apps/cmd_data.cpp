@@ -155,7 +155,10 @@ Dataset read_for_check(Context& ctx, const std::string& path) {
     exp.data.set("on_error", std::string("skip"));
     return load_experiment_dataset(exp);
   }
-  return read_dataset(path, {ProblemPolicy::skip, /*check_files=*/true});
+  ReadOptions options{ProblemPolicy::skip, /*check_files=*/true, /*root=*/""};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) options.root = path;   // warn about videos listed outside it
+  return read_dataset(path, options);
 }
 
 int run_data_check(Context& ctx, const std::string& path, bool json, unsigned n_threads, bool probe) {
@@ -216,6 +219,9 @@ int run_data_check(Context& ctx, const std::string& path, bool json, unsigned n_
       if (t.shortcut)
         shortcuts.push_back({{"attribute", t.attribute}, {"accuracy", t.accuracy}, {"prior", t.prior}});
     }
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const auto& w : ds.warnings) warnings.push_back({{"file", w.file}, {"line", w.line}, {"message", w.message}});
+    doc["warnings"] = warnings;
     doc["formats"] = fj;
     doc["shortcuts"] = shortcuts;
     print_json(doc);
@@ -232,6 +238,10 @@ int run_data_check(Context& ctx, const std::string& path, bool json, unsigned n_
   for (const auto& name : split_order) row(name, counts[name]);
   row("all", all);
 
+  if (!ds.warnings.empty()) {
+    std::cout << "\nwarnings (" << ds.warnings.size() << "):\n";
+    for (const auto& w : ds.warnings) std::cout << "  " << w.to_string() << "\n";
+  }
   if (!ds.skipped.empty()) {
     std::cout << "\nproblems (" << ds.skipped.size() << ", " << n_missing << " missing files):\n";
     for (const auto& s : ds.skipped) std::cout << "  " << s.to_string() << "\n";

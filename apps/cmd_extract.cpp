@@ -18,6 +18,7 @@ int run_extract(Context& ctx, const std::string& path, int threads, bool json) {
   const ExperimentConfig exp = load_experiment(path, ctx.registry());
   const Dataset ds = load_experiment_dataset(exp);
   for (const auto& s : ds.skipped) warn("skipped: " + s.to_string());
+  for (const auto& w : ds.warnings) warn(w.to_string());
 
   PreprocessOptions options;
   options.threads = threads;

@@ -1,7 +1,9 @@
 // dflab predict --run RUN | --checkpoint best.pt --experiment exp.toml [--model NAME]
 //               (--videos DIR | --list FILE | FILE...) [--out prediction.csv]:
 // scores new videos with a trained run (a model, or a fusion of models). With one file and no
-// --out it prints that video's score: the FFDV "test API", path in, score out.
+// --out it prints that video's score: the FFDV "test API", path in, score out. A file that cannot
+// be scored gets no score, a status (missing, unreadable, no_face, no_audio) and a line on stderr,
+// and the command exits 1 once the others are scored; --on-error prior writes the run's prior.
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 
 #include "apps/cli.h"
 #include "apps/progress.h"
+#include "datasets/csv_writer.h"
 #include "experiments/runner.h"
 #include "experiments/store/run_store.h"
 
@@ -48,14 +51,6 @@ std::vector<std::string> read_list(const std::string& list, const std::string& b
     out.push_back(fs::path(name).is_absolute() ? name : (fs::path(base) / name).string());
   }
   return out;
-}
-
-// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string csv_field(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 // `video_name,score,status` (ffdv) or `filename,label,status` (dfdc), in request order, written

@@ -27,6 +27,25 @@ std::optional<double> metric(const std::map<std::string, std::optional<double>>&
   return it == m.end() ? std::nullopt : it->second;
 }
 
+// Videos whose file could not be used by preprocessing (as opposed to "no face" or "no audio
+// stream", which the no_face / silence policies handle): their scores are the prior.
+std::vector<const VideoPrep*> failed_videos(const PreprocessReport& p) {
+  std::vector<const VideoPrep*> out;
+  for (const VideoPrep& v : p.videos)
+    if (v.video_status == "failed" || v.video_status == "no_video" || v.audio_status == "unreadable" ||
+        v.audio_status == "feature_error")
+      out.push_back(&v);
+  return out;
+}
+
+std::string failure_text(const VideoPrep& v) {
+  std::string out;
+  if (v.video_status == "failed" || v.video_status == "no_video") out = "video " + v.video_status + ": " + v.video_message;
+  if (v.audio_status == "unreadable" || v.audio_status == "feature_error")
+    out += (out.empty() ? "" : "; ") + std::string("audio ") + v.audio_status + ": " + v.audio_message;
+  return out;
+}
+
 int run_run(Context& ctx, const std::string& path, bool resume, int threads, bool json) {
   ExperimentConfig exp = load_experiment(path, ctx.registry());
   if (threads > 0) exp.experiment.set("threads", ParamValue{static_cast<std::int64_t>(threads)});
@@ -75,7 +94,12 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
 
   bool any_ok = false;
   for (const ResultRow& row : r.rows) any_ok |= row.status == "finished" || row.status == "reused";
+  const std::vector<const VideoPrep*> failed = failed_videos(r.preprocess);
   if (json) {
+    nlohmann::json failed_json = nlohmann::json::array();
+    for (const VideoPrep* v : failed)
+      failed_json.push_back({{"id", v->id}, {"split", v->split}, {"path", v->path}, {"video", v->video_status},
+                             {"audio", v->audio_status}, {"message", failure_text(*v)}});
     nlohmann::json rows = nlohmann::json::array();
     for (const ResultRow& row : r.rows)
       rows.push_back({{"name", row.name}, {"kind", row.kind}, {"plugin", row.plugin}, {"modality", row.modality},
@@ -84,7 +108,8 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
                       {"n_parameters", row.n_parameters}, {"prior_filled", row.prior_filled}});
     print_json({{"experiment", r.experiment}, {"db", r.db}, {"n_train", r.n_train}, {"n_val", r.n_val},
                 {"n_test", r.n_test}, {"rows", rows}, {"prediction_csv", r.prediction_csv},
-                {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings}, {"seconds", r.seconds}});
+                {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings},
+                {"preprocess_failed", failed_json}, {"seconds", r.seconds}});
     return any_ok ? exit_ok : exit_failure;
   }
   std::cout << "\nexperiment '" << r.experiment << "': " << r.n_train << " train, " << r.n_val << " val, " << r.n_test
@@ -103,6 +128,13 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
   t.print(std::cout);
   for (const ResultRow& row : r.rows)
     if (!row.message.empty()) std::cout << "  " << row.name << ": " << row.message << "\n";
+  if (!failed.empty()) {
+    std::cout << "\npreprocessing failed for " << failed.size() << " of " << r.preprocess.videos.size() << " video(s): ";
+    for (std::size_t i = 0; i < failed.size() && i < 3; ++i) std::cout << (i ? ", " : "") << failed[i]->id;
+    if (failed.size() > 3) std::cout << " and " << failed.size() - 3 << " more";
+    std::cout << " (not trained on; scored with the prior)\n  every one with its reason: dflab extract " << path << " (from the cache)"
+              << (r.report.empty() ? std::string() : ", or the report's dataset section") << "\n";
+  }
   std::cout << "\nstore:       " << r.db << "  (dflab leaderboard --db " << r.db << " --experiment " << r.experiment << ")\n";
   if (!r.prediction_csv.empty()) std::cout << "predictions: " << r.prediction_csv << "  (from " << r.submitted << ")\n";
   if (!r.report.empty()) std::cout << "report:      " << r.report << "\n";

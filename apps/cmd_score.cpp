@@ -4,8 +4,9 @@
 // Scores a prediction file against labels and prints every metric of metrics/binary_metrics.h.
 //   predictions: FFDV `video_name,score` or DFDC `filename,label` (probability of fake)
 //   labels:      FFDV `video_name,target`, DFDC metadata.json or `filename,label` (0/1, REAL/FAKE)
-// Names present on one side only are listed in a warning and left out; scoring uses the
-// intersection. A malformed line in either file stops with every problem as file:line.
+// A labeled video with no prediction is an error (exit 1, naming how many and the first ones):
+// scoring only the rest would flatter a submission that skips hard videos. --allow-missing scores
+// the intersection with a warning instead. Predicted videos without a label are a warning. A malformed line in either file stops with every problem as file:line.
 // With --db, the scored file is also logged to the run store as an "external" run (params,
 // metrics, per-video predictions), so predictions made elsewhere join `dflab leaderboard`.
 // Exit 0 scored, 1 bad input or nothing in common, 2 usage error.
@@ -30,6 +31,7 @@ struct ScoreArgs {
   bool json = false;
   EvaluateOptions options;
   std::string db, experiment = "external", run, split = "val";
+  bool allow_missing = false;
 };
 
 // Logs one scored prediction file as a finished external run; returns its id.
@@ -84,7 +86,7 @@ int run_score(const ScoreArgs& a) {
     problems.append(e.diagnostics());
   }
   try {
-    truth = read_dataset(a.labels, {ProblemPolicy::stop, /*check_files=*/false});
+    truth = read_dataset(a.labels, {ProblemPolicy::stop, /*check_files=*/false, /*root=*/""});
   } catch (const ConfigError& e) {
     problems.append(e.diagnostics());
   }
@@ -121,9 +123,15 @@ int run_score(const ScoreArgs& a) {
   for (const auto& id : labeled_ids)
     if (!predicted.count(id)) not_predicted.push_back(id);
 
-  if (!not_predicted.empty())
-    warn(std::to_string(not_predicted.size()) + " labeled video(s) of " + a.labels + " have no prediction in " +
-         a.pred + ": " + name_list(not_predicted));
+  if (!not_predicted.empty()) {
+    const std::string missing = std::to_string(not_predicted.size()) + " labeled video(s) of " + a.labels +
+                                " have no prediction in " + a.pred + ": " + name_list(not_predicted);
+    if (!a.allow_missing) {
+      error(missing + " (--allow-missing scores only the videos in both)");
+      return exit_failure;
+    }
+    warn(missing);
+  }
   if (!not_in_labels.empty())
     warn(std::to_string(not_in_labels.size()) + " predicted video(s) of " + a.pred + " have no label in " +
          a.labels + ": " + name_list(not_in_labels));
@@ -198,6 +206,8 @@ void add_score_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--target-fpr", a->options.target_fpr, "FPR for tpr_at_fpr (FFDV tie-breaker: 1e-3)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--allow-missing", a->allow_missing,
+                "Score the videos in both files when labeled videos have no prediction (default: an error)");
   cmd->add_option("--db", a->db, "Also log the scored file to this run store as an external run");
   cmd->add_option("--experiment", a->experiment, "Experiment name for --db")->capture_default_str();
   cmd->add_option("--run", a->run, "Run name for --db (default: the prediction file's name)");

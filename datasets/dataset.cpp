@@ -53,6 +53,11 @@ void ProblemLog::finish(ProblemPolicy policy, Dataset& ds) {
   problems_.clear();
 }
 
+ItemCollector::ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& options)
+    : ds_(ds), log_(log), options_(options) {
+  if (!options_.root.empty()) root_ = absolute_path(options_.root);
+}
+
 bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
   const auto [it, inserted] = seen_.emplace(item.id, file + ":" + std::to_string(line));
   if (!inserted) {
@@ -62,9 +67,17 @@ bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
   if (options_.check_files) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(item.path, ec)) {
-      log_.add(file, line, item.id, "missing file " + item.path + " for '" + item.id + "'");
+      const std::string link = broken_link_reason(item.path);
+      log_.add(file, line, item.id,
+               "missing file " + item.path + " for '" + item.id + "'" + (link.empty() ? "" : " (" + link + ")"));
       return false;
     }
+  }
+  if (!root_.empty()) {
+    const std::string rel = std::filesystem::path(absolute_path(item.path)).lexically_relative(root_).string();
+    if (rel.empty() || rel == ".." || rel.rfind("../", 0) == 0)
+      ds_.warnings.push_back({file, line, "'" + item.id + "' is outside the dataset root " + root_ + ": " +
+                                              absolute_path(item.path)});
   }
   ds_.items.push_back(std::move(item));
   return true;
@@ -72,6 +85,46 @@ bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
 
 std::string absolute_path(const std::string& p) {
   return std::filesystem::absolute(std::filesystem::path(p)).lexically_normal().string();
+}
+
+std::string broken_link_reason(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(path, ec))) return "";
+  const fs::file_status target = fs::status(path, ec);
+  if (ec == std::errc::too_many_symbolic_link_levels) return "symbolic link loop";
+  if (ec || !fs::exists(target)) {
+    std::error_code rec;
+    const fs::path to = fs::read_symlink(path, rec);
+    return "dangling symbolic link" + (rec ? std::string() : " to '" + to.string() + "'");
+  }
+  return "";
+}
+
+std::vector<FolderEntry> list_folder(const std::string& dir, ProblemLog* log) {
+  namespace fs = std::filesystem;
+  std::vector<FolderEntry> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    FolderEntry e;
+    e.name = it->path().filename().string();
+    e.path = it->path().string();
+    std::error_code sec;
+    const fs::file_status st = fs::status(it->path(), sec);   // follows links: a loop fails here
+    if (sec || !fs::exists(st)) {
+      if (log) {
+        const std::string link = broken_link_reason(e.path);
+        log->add(e.path, 0, "", "skipped: " + (link.empty() ? "cannot read its type: " + sec.message() : link));
+      }
+      continue;
+    }
+    e.is_directory = fs::is_directory(st);
+    e.is_regular_file = fs::is_regular_file(st);
+    out.push_back(std::move(e));
+  }
+  if (ec && log) log->add(dir, 0, "", "cannot list the folder: " + ec.message());
+  std::sort(out.begin(), out.end(), [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });
+  return out;
 }
 
 }  // namespace dflab

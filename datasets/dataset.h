@@ -45,6 +45,10 @@ enum class ProblemPolicy { stop, skip };
 struct ReadOptions {
   ProblemPolicy policy = ProblemPolicy::stop;
   bool check_files = true;   // report listed media files that do not exist (off: labels only)
+  // When set: a listed video whose path lies outside this folder (an absolute path elsewhere, a
+  // "../" name) is kept, with a warning naming the list's file:line. Compared lexically, so
+  // videos that are symbolic links into a store elsewhere do not warn.
+  std::string root;
 };
 
 struct Dataset {
@@ -52,6 +56,7 @@ struct Dataset {
   std::string root;                   // the folder or file it was read from
   std::vector<VideoItem> items;       // in file order
   std::vector<SkippedItem> skipped;   // only filled under ProblemPolicy::skip
+  std::vector<Diagnostic> warnings;   // kept items worth a word (a path outside ReadOptions::root)
 
   // Split names in order of first appearance.
   std::vector<std::string> splits() const;
@@ -81,11 +86,11 @@ class ProblemLog {
 };
 
 // Used by the readers: adds items to a dataset after the checks every layout shares (a duplicate
-// id anywhere in the dataset, a missing media file when ReadOptions::check_files).
+// id anywhere in the dataset, a missing media file when ReadOptions::check_files) and the
+// warning for a path outside ReadOptions::root.
 class ItemCollector {
  public:
-  ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& options)
-      : ds_(ds), log_(log), options_(options) {}
+  ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& options);
   // Returns false (and logs why) when the item was not added.
   bool add(VideoItem item, const std::string& file, int line);
 
@@ -93,10 +98,28 @@ class ItemCollector {
   Dataset& ds_;
   ProblemLog& log_;
   const ReadOptions& options_;
+  std::string root_;   // options_.root, absolute and normalised
   std::unordered_map<std::string, std::string> seen_;   // id → "file:line" of its first listing
 };
 
 // Absolute, normalised form of `p` (relative paths resolve against the working directory).
 std::string absolute_path(const std::string& p);
+
+// Why `path` is unusable when it is a symbolic link that loops or points nowhere
+// ("symbolic link loop", "dangling symbolic link to 'x.mp4'"); empty otherwise.
+std::string broken_link_reason(const std::string& path);
+
+// One entry of a folder the readers list, symbolic links followed.
+struct FolderEntry {
+  std::string name;         // file name only
+  std::string path;         // folder / name
+  bool is_directory = false;
+  bool is_regular_file = false;
+};
+
+// The entries of `dir`, sorted by name. An entry whose type cannot be read (a symbolic link loop,
+// a dangling link, one that vanished) is left out and, with a `log`, recorded as a problem naming
+// its path: one bad link never aborts reading the rest. An unreadable folder is one problem.
+std::vector<FolderEntry> list_folder(const std::string& dir, ProblemLog* log);
 
 }  // namespace dflab

@@ -205,15 +205,12 @@ Dataset read_dfdc(const std::string& root_in, const ReadOptions& options) {
 
   std::vector<std::string> metadata_files;
   if (fs::is_regular_file(root / "metadata.json", ec)) metadata_files.push_back((root / "metadata.json").string());
-  std::vector<std::string> subdirs;
-  for (const auto& e : fs::directory_iterator(root))
-    if (e.is_directory() && fs::is_regular_file(e.path() / "metadata.json", ec))
-      subdirs.push_back((e.path() / "metadata.json").string());
-  std::sort(subdirs.begin(), subdirs.end());
-  metadata_files.insert(metadata_files.end(), subdirs.begin(), subdirs.end());
-
   ProblemLog log;
   ItemCollector items(ds, log, options);
+  for (const FolderEntry& e : list_folder(root.string(), &log))
+    if (e.is_directory && fs::is_regular_file(fs::path(e.path) / "metadata.json", ec))
+      metadata_files.push_back((fs::path(e.path) / "metadata.json").string());
+
   std::vector<PendingFake> fakes;
   std::vector<VideoItem> fake_items;
   for (const auto& f : metadata_files) read_metadata(f, items, log, fakes, fake_items);

@@ -136,9 +136,8 @@ std::string ffdv_video_dir(const std::string& root_in, const std::string& list_f
   }
   if (split == "test" && fs::is_directory(root, ec)) {
     std::vector<std::string> test_dirs;
-    for (const auto& e : fs::directory_iterator(root))
-      if (e.is_directory() && starts_with(e.path().filename().string(), "test"))
-        test_dirs.push_back(e.path().string());
+    for (const FolderEntry& e : list_folder(root.string(), nullptr))
+      if (e.is_directory && starts_with(e.name, "test")) test_dirs.push_back(e.path);
     std::sort(test_dirs.begin(), test_dirs.end());
     if (!test_dirs.empty()) return test_dirs.front();
   }
@@ -153,20 +152,17 @@ Dataset read_ffdv(const std::string& root_in, const ReadOptions& options) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) throw ConfigError(root_in, 0, "not a directory (expected an FFDV root)");
 
+  ProblemLog log;
+  ItemCollector items(ds, log, options);
   std::vector<std::string> files, dirs;
-  for (const auto& e : fs::directory_iterator(root)) {
-    const std::string name = e.path().filename().string();
-    if (e.is_directory()) dirs.push_back(name);
-    else files.push_back(name);
+  for (const FolderEntry& e : list_folder(root.string(), &log)) {
+    if (e.is_directory) dirs.push_back(e.name);
+    else files.push_back(e.name);
   }
-  std::sort(files.begin(), files.end());
-  std::sort(dirs.begin(), dirs.end());
   // Train before val before the rest, so items come in a natural order.
   auto rank = [](const std::string& f) { return starts_with(f, "train") ? 0 : starts_with(f, "val") ? 1 : 2; };
   std::stable_sort(files.begin(), files.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
 
-  ProblemLog log;
-  ItemCollector items(ds, log, options);
   std::vector<std::string> listed_dirs;
   bool any_list = false;
   for (const auto& f : files) {
@@ -205,9 +201,8 @@ Dataset read_ffdv(const std::string& root_in, const ReadOptions& options) {
   for (const auto& d : test_dirs) {
     if (std::find(listed_dirs.begin(), listed_dirs.end(), d) != listed_dirs.end()) continue;
     std::vector<std::string> videos;
-    for (const auto& e : fs::directory_iterator(root / d))
-      if (e.is_regular_file() && e.path().extension() == ".mp4") videos.push_back(e.path().filename().string());
-    std::sort(videos.begin(), videos.end());
+    for (const FolderEntry& e : list_folder((root / d).string(), &log))
+      if (e.is_regular_file && fs::path(e.name).extension() == ".mp4") videos.push_back(e.name);
     for (const auto& v : videos) {
       any_list = true;
       items.add({v, (root / d / v).string(), std::nullopt, ffdv_split_name(d), std::nullopt}, (root / d).string(), 0);

@@ -39,15 +39,17 @@ Layout detect_layout(const std::string& path) {
   }
   if (!fs::is_directory(p, ec)) throw ConfigError(path, 0, "no such file or directory");
   if (fs::is_regular_file(p / "metadata.json", ec)) return Layout::dfdc;
-  for (const auto& e : fs::directory_iterator(p))
-    if (e.is_directory() && fs::is_regular_file(e.path() / "metadata.json", ec)) return Layout::dfdc;
+  // Broken links are passed over here; the layout's reader reports them.
+  const std::vector<FolderEntry> entries = list_folder(path, nullptr);
+  for (const FolderEntry& e : entries)
+    if (e.is_directory && fs::is_regular_file(fs::path(e.path) / "metadata.json", ec)) return Layout::dfdc;
   bool has_test_dir = false;
-  for (const auto& e : fs::directory_iterator(p)) {
-    const std::string name = e.path().filename().string();
-    if (e.is_regular_file() && (ends_with(name, "_label.txt") || ends_with(name, "_nolabel.txt") ||
-                                name == "prediction.csv"))
+  for (const FolderEntry& e : entries) {
+    const std::string& name = e.name;
+    if (e.is_regular_file && (ends_with(name, "_label.txt") || ends_with(name, "_nolabel.txt") ||
+                              name == "prediction.csv"))
       return Layout::ffdv;
-    if (e.is_directory() && name.rfind("test", 0) == 0) has_test_dir = true;
+    if (e.is_directory && name.rfind("test", 0) == 0) has_test_dir = true;
   }
   if (fs::is_regular_file(p / "labels.csv", ec)) return Layout::csv;
   if (fs::is_regular_file(p / "sample_submission.csv", ec)) return Layout::dfdc;

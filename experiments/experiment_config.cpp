@@ -40,10 +40,10 @@ const std::vector<SectionSchema>& experiment_schema() {
       {"data",
        {P::required("format", ParamType::string, "dataset layout").one_of({"ffdv", "dfdc", "csv"}),
         P::required("root", ParamType::string, "dataset folder").as_path(PathRole::input_dir),
-        P::string("train", "", "train labels (relative to root); empty = the layout's default name"),
+        P::string("train", "", "train labels (relative to root); empty = the layout's default name; a CSV's own split column wins"),
         P::string("val", "", "validation labels (relative to root); empty = default name, or split off train"),
         P::string("test", "", "list of test videos to predict (relative to root); empty = none"),
-        P::string("on_error", "skip", "a bad row or missing file: skip it and record why, or stop")
+        P::string("on_error", "skip", "a bad row, missing file or unreadable video: skip it and record why, or stop at the first")
             .one_of({"skip", "stop"}),
         P::real("val_fraction", 0.2, "share of train held out (stratified, seeded) when there is no val set")
             .range(0.0, 0.9),

@@ -21,7 +21,13 @@ Dataset read_list_file(const std::string& format, const std::string& root, const
   } else if (format == "dfdc") {
     ds = read_dfdc_metadata(file, options);
   } else {
+    // A CSV's own split column is honoured: a row marked "val" or "test" in the file named by
+    // [data] train stays out of training (overriding it would silently train on held-out videos).
+    // Rows without a split ("all": no column, or an empty cell) take the key's split.
     ds = read_csv_dataset(file, options);
+    for (auto& item : ds.items)
+      if (item.split == "all") item.split = split;
+    return ds;
   }
   for (auto& item : ds.items) item.split = split;
   return ds;
@@ -30,6 +36,7 @@ Dataset read_list_file(const std::string& format, const std::string& root, const
 void append(Dataset& into, Dataset&& from) {
   for (auto& item : from.items) into.items.push_back(std::move(item));
   for (auto& s : from.skipped) into.skipped.push_back(std::move(s));
+  for (auto& w : from.warnings) into.warnings.push_back(std::move(w));
 }
 
 }  // namespace
@@ -39,6 +46,7 @@ Dataset load_experiment_dataset(const ExperimentConfig& exp) {
   const std::string root = exp.data.string("root");
   ReadOptions options;
   options.policy = exp.data.string("on_error") == "stop" ? ProblemPolicy::stop : ProblemPolicy::skip;
+  options.root = root;
 
   Dataset ds;
   const bool explicit_lists = !exp.data.string("train").empty() || !exp.data.string("val").empty() ||
@@ -53,9 +61,12 @@ Dataset load_experiment_dataset(const ExperimentConfig& exp) {
   } else {
     ds.layout = format;
     ds.root = root;
+    std::vector<std::string> read;   // a CSV named by two keys is read once: its split column sorts it
     for (const char* split : {"train", "val", "test"}) {
       const std::string file = exp.data.string(split);
-      if (!file.empty()) append(ds, read_list_file(format, root, file, split, options));
+      if (file.empty() || (format == "csv" && std::find(read.begin(), read.end(), file) != read.end())) continue;
+      read.push_back(file);
+      append(ds, read_list_file(format, root, file, split, options));
     }
   }
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "modalities/audio/audio_feature.h"
@@ -112,13 +113,19 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::max(1, std::min<int>(threads, static_cast<int>(dataset.items.size())));
 
+  // [data] on_error = "stop": the first video that cannot be read ends the stage. Workers finish
+  // the video they hold (its cache entry is written, as every finished one's) and take no more.
+  const bool stop_on_error = exp.data.has("on_error") && exp.data.string("on_error") == "stop";
+  std::atomic<bool> stop{false};
+  std::optional<std::size_t> first_unreadable;   // dataset index, guarded by progress_mutex
+
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;
   std::size_t done = 0;
   auto worker = [&](std::unique_ptr<FaceDetector> detector) {
     if (do_video && !detector)
       detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
-    for (std::size_t i = next++; i < dataset.items.size(); i = next++) {
+    for (std::size_t i = next++; i < dataset.items.size() && !stop; i = next++) {
       if (interrupt_requested()) break;   // finished videos are in the cache; the rest on resume
       const VideoItem& item = dataset.items[i];
       VideoPrep& v = report.videos[i];
@@ -151,6 +158,10 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
       std::lock_guard<std::mutex> lock(progress_mutex);
       ++done;
       if (options.on_progress) options.on_progress(done, dataset.items.size(), v);
+      if (stop_on_error && (v.video_status == "failed" || v.audio_status == "unreadable")) {
+        if (!first_unreadable || i < *first_unreadable) first_unreadable = i;
+        stop = true;
+      }
     }
   };
   std::vector<std::thread> pool;
@@ -158,6 +169,13 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   worker(std::move(first_detector));
   for (auto& t : pool) t.join();
   throw_if_interrupted();
+  if (first_unreadable) {
+    const VideoPrep& v = report.videos[*first_unreadable];
+    const std::string why = v.video_status == "failed" ? v.video_message : v.audio_message;
+    throw PreprocessStopped(v.path + ": cannot read this video (" + why + "); [data] on_error = \"stop\" stopped " +
+                            "preprocessing after " + std::to_string(done) + " of " + std::to_string(dataset.items.size()) +
+                            " videos (those finished are cached; on_error = \"skip\" records such videos and goes on)");
+  }
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

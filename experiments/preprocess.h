@@ -7,9 +7,12 @@
 //
 // Caches live under <work_dir>/cache/{faces,audio}. Each worker builds its own face detector
 // (detectors are not thread-safe); memory holds one video's sampled frames per worker, never a
-// dataset's crops. Bad files never stop the stage: each video's outcome is recorded.
+// dataset's crops. Bad files do not stop the stage: each video's outcome is recorded; only with
+// [data] on_error = "stop" does the first video that cannot be read (video "failed" or audio
+// "unreadable") end it, by PreprocessStopped naming the file, once the videos in flight are cached.
 
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -55,8 +58,14 @@ std::string cache_dir(const ExperimentConfig& exp, const std::string& what);   /
 // [audio] decode options at the feature's sample rate: FeatureCache::key(file, feature, this).
 AudioDecodeOptions audio_decode_options(const ExperimentConfig& exp, const AudioFeature& feature);
 
+// [data] on_error = "stop" met a video that cannot be read: the message names its path.
+class PreprocessStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Throws ConfigError for an experiment whose plugins cannot be built (e.g. a bad model file);
-// per-video problems are outcomes in the report.
+// per-video problems are outcomes in the report, or PreprocessStopped under on_error = "stop".
 PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset, const Registry& registry,
                             const PreprocessOptions& options = {});
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "datasets/csv_writer.h"
 #include "datasets/splits.h"
 #include "experiments/experiment_data.h"
 #include "experiments/run_identity.h"
@@ -43,13 +45,23 @@ void write_prediction_csv(const std::string& path, const std::string& format,
   {
     std::ofstream out(tmp);
     if (!out) throw std::runtime_error(path + ": cannot write the prediction file");
-    out << (format == "dfdc" ? "filename,label\n" : "video_name,score\n");
-    out.precision(6);
-    for (const auto& [name, score] : rows) out << name << "," << std::fixed << std::clamp(score, clip_low, clip_high) << "\n";
-    if (!out.flush()) throw std::runtime_error(path + ": write failed");
+    out << (format == "dfdc" ? csv_row({"filename", "label"}) : csv_row({"video_name", "score"}));
+    char score_text[32];
+    for (const auto& [name, score] : rows) {
+      std::snprintf(score_text, sizeof score_text, "%.6f", std::clamp(score, clip_low, clip_high));
+      out << csv_row({name, score_text});   // quoted as RFC 4180 asks: names may hold commas, quotes, newlines
+    }
+    if (!out.flush()) {
+      out.close();
+      fs::remove(tmp, ec);   // a full disk leaves no half-written temp file behind
+      throw std::runtime_error(path + ": write failed");
+    }
   }
   fs::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error(path + ": cannot move the prediction file into place: " + ec.message());
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw std::runtime_error(path + ": cannot move the prediction file into place: " + ec.message());
+  }
 }
 
 namespace {
@@ -189,6 +201,8 @@ class ExperimentRunner {
       po.threads = pre_threads_;
       po.on_progress = opt_.callbacks.on_preprocess;
       ExperimentConfig pre = exp_;
+      // predict reports each file's outcome; [data] on_error = "stop" is for building a dataset.
+      pre.data.set("on_error", std::string("skip"));
       if (!video) pre.detector.plugin.clear();
       if (!audio) pre.audio_feature.plugin.clear();
       res_.preprocess = preprocess(pre, ds_, reg_, po);
@@ -250,6 +264,7 @@ class ExperimentRunner {
     stage(opt_, "dataset");
     ds_ = load_experiment_dataset(exp_);
     for (const SkippedItem& s : ds_.skipped) warn(opt_, res_, "skipped: " + s.to_string());
+    for (const Diagnostic& w : ds_.warnings) warn(opt_, res_, w.to_string());
     for (const VideoItem& it : ds_.items) {
       if (it.split == "train" && it.label) lists_.train.push_back(&it);
       else if (it.split == "val" && it.label) lists_.val.push_back(&it);

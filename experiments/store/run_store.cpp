@@ -164,6 +164,16 @@ RunStore RunStore::open(const std::string& path, const StoreOptions& options) {
                      "' (pass --db FILE or set DFLAB_DB; `dflab run` creates it)");
   }
   if (fs::is_directory(path, ec)) throw StoreError(path + ": is a folder, not a run database file");
+  // SQLite takes an existing empty file as an empty database and would write a schema into it:
+  // an empty file named by mistake (a truncated copy, `touch`, a typo'd --db) is refused instead.
+  // A store another process is creating right now is empty only for an instant: wait that out.
+  if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) == 0 && !ec) {
+    for (int i = 0; i < 20 && fs::file_size(path, ec) == 0 && !ec; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (fs::file_size(path, ec) == 0 && !ec)
+      throw StoreError(path + ": not a dflab database (the file is empty); remove it or name another file, "
+                              "and a new store is created there");
+  }
 
   Database db(path, flags);
   db.set_busy_timeout(options.busy_timeout_ms);

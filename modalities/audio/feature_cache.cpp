@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "modalities/media/cache_key.h"
+
 namespace dflab {
 
 namespace fs = std::filesystem;
@@ -46,7 +48,7 @@ bool get(const std::string& in, std::size_t& pos, T& v) {
 }  // namespace
 
 std::string FileIdentity::text() const {
-  return canonical_path + "|" + std::to_string(size_bytes) + "|" + std::to_string(mtime_ns);
+  return escape_path_for_key(canonical_path) + "|" + std::to_string(size_bytes) + "|" + std::to_string(mtime_ns);
 }
 
 FileIdentity file_identity(const std::string& path) {

@@ -29,7 +29,7 @@ struct FileIdentity {
   std::string canonical_path;
   std::uintmax_t size_bytes = 0;
   std::int64_t mtime_ns = 0;
-  std::string text() const;   // "path|size|mtime_ns"
+  std::string text() const;   // "path|size|mtime_ns", the path escaped: never a raw newline
 };
 
 // Throws std::runtime_error naming the path when it does not exist.

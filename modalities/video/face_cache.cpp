@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "modalities/media/cache_key.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -56,7 +58,7 @@ VideoIdentity VideoIdentity::of(const std::string& path) {
 }
 
 std::string VideoIdentity::text() const {
-  return canonical_path + "|" + std::to_string(size) + "|" + std::to_string(mtime_ns);
+  return escape_path_for_key(canonical_path) + "|" + std::to_string(size) + "|" + std::to_string(mtime_ns);
 }
 
 std::string face_cache_params(const FaceExtractOptions& options, const std::string& detector,

@@ -29,7 +29,7 @@ struct VideoIdentity {
 
   // Throws std::runtime_error naming the file when it cannot be stat'ed.
   static VideoIdentity of(const std::string& path);
-  std::string text() const;   // "path|size|mtime_ns"
+  std::string text() const;   // "path|size|mtime_ns", the path escaped: never a raw newline
 };
 
 // The canonical parameter string of an extraction: options + detector name + its parameters.

@@ -131,6 +131,42 @@ TEST(DataCheckCli, LabelsOnlyAndUnknownLayout) {
   EXPECT_NE(u.err.find("unknown dataset layout"), std::string::npos) << u.err;
 }
 
+// A symbolic link that loops or points nowhere is one skipped item naming its path; the rest of the
+// dataset is read, counted and listed (it used to abort the whole check with a filesystem error).
+TEST(DataCheckCli, SymlinkLoopsAndDanglingLinksAreSkippedItems) {
+  testing::TempDir d;
+  d.write("trainset_label.txt", "video_name,target\na.mp4,1\nb.mp4,0\nlooped.mp4,1\n");
+  d.write("trainset/a.mp4", "");
+  d.write("trainset/b.mp4", "");
+  d.write("testset/t1.mp4", "");
+  fs::create_symlink("looped.mp4", d.path() / "trainset/looped.mp4");   // points at itself
+  fs::create_symlink("self", d.path() / "testset/self.mp4");
+  fs::create_symlink("self.mp4", d.path() / "testset/self");            // self.mp4 -> self -> self.mp4
+  fs::create_symlink("nowhere.mp4", d.path() / "testset/gone.mp4");
+  fs::create_symlink("cycle", d.path() / "cycle");                        // in the root folder
+
+  auto j = run_dflab("data check --no-probe --json " + d.path().string());
+  EXPECT_EQ(j.code, 1) << j.err;
+  ASSERT_FALSE(j.out.empty()) << j.err;
+  const auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["n_items"], 3) << "a.mp4, b.mp4 and testset/t1.mp4 are read";
+  EXPECT_EQ(doc["splits"]["train"]["total"], 2);
+  EXPECT_EQ(doc["splits"]["test"]["total"], 1);
+  std::string problems;
+  for (const auto& p : doc["problems"]) problems += p["file"].get<std::string>() + ": " + p["reason"].get<std::string>() + "\n";
+  EXPECT_NE(problems.find((d / "cycle") + ": skipped: symbolic link loop"), std::string::npos) << problems;
+  EXPECT_NE(problems.find((d / "testset/self.mp4") + ": skipped: symbolic link loop"), std::string::npos) << problems;
+  EXPECT_NE(problems.find((d / "testset/gone.mp4") + ": skipped: dangling symbolic link to 'nowhere.mp4'"),
+            std::string::npos) << problems;
+  EXPECT_NE(problems.find("missing file " + (d / "trainset/looped.mp4") + " for 'looped.mp4' (symbolic link loop)"),
+            std::string::npos) << problems;
+
+  auto r = run_dflab("data check --no-probe " + d.path().string());
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("3 usable items"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find((d / "cycle") + ": skipped: symbolic link loop"), std::string::npos) << r.out;
+}
+
 TEST(DataCheckCli, RealSamples) {
   const std::string shared = DFLAB_SHARED_DIR "/data";
   if (!fs::is_directory(shared)) GTEST_SKIP() << "no shared samples at " << shared;

@@ -42,11 +42,34 @@ TEST(ScoreCli, JsonMatchesScikitLearn) {
   EXPECT_TRUE(doc["missing_predictions"].empty());
 }
 
-TEST(ScoreCli, MissingNamesAreWarnedAndTheIntersectionScored) {
+TEST(ScoreCli, LabeledVideosWithoutPredictionAreAnErrorUnlessAllowed) {
+  testing::TempDir d;
+  std::string label_text = "video_name,target\n", pred_text = "video_name,score\n";
+  for (int i = 0; i < 15; ++i) {
+    label_text += "v" + std::to_string(i) + ".mp4," + std::to_string(i % 2) + "\n";
+    if (i < 2) pred_text += "v" + std::to_string(i) + ".mp4,0.5\n";
+  }
+  const auto labels = d.write("val_label.txt", label_text);
+  const auto pred = d.write("prediction.csv", pred_text);
+  for (const char* json : {"", "--json "}) {
+    auto r = run_dflab(std::string("score ") + json + "--pred " + pred + " --labels " + labels);
+    EXPECT_EQ(r.code, 1) << json << r.out;
+    EXPECT_NE(r.err.find("13 labeled video(s) of " + labels + " have no prediction in " + pred +
+                         ": v2.mp4, v3.mp4, v4.mp4, v5.mp4, v6.mp4, v7.mp4, v8.mp4, v9.mp4, v10.mp4, v11.mp4 and 3 more"),
+              std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--allow-missing"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << "no metrics printed for a partial file";
+  }
+  auto allowed = run_dflab("score --allow-missing --pred " + pred + " --labels " + labels);
+  EXPECT_EQ(allowed.code, 0) << allowed.err;
+  EXPECT_NE(allowed.out.find("scored 2 videos"), std::string::npos) << allowed.out;
+}
+
+TEST(ScoreCli, MissingNamesAreWarnedAndTheIntersectionScoredWithAllowMissing) {
   testing::TempDir d;
   const auto labels = d.write("val_label.txt", "video_name,target\na.mp4,1\nb.mp4,0\nc.mp4,1\nd.mp4,0\n");
   const auto pred = d.write("prediction.csv", "video_name,score\na.mp4,0.9\nb.mp4,0.2\nc.mp4,0.6\nx.mp4,0.5\n");
-  auto r = run_dflab("score --pred " + pred + " --labels " + labels);
+  auto r = run_dflab("score --allow-missing --pred " + pred + " --labels " + labels);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("1 labeled video(s) of " + labels + " have no prediction in " + pred + ": d.mp4"),
             std::string::npos) << r.err;
@@ -54,7 +77,7 @@ TEST(ScoreCli, MissingNamesAreWarnedAndTheIntersectionScored) {
             std::string::npos) << r.err;
   EXPECT_NE(r.out.find("scored 3 videos (2 fake, 1 real)"), std::string::npos) << r.out;
 
-  auto j = run_dflab("score --json --pred " + pred + " --labels " + labels);
+  auto j = run_dflab("score --json --allow-missing --pred " + pred + " --labels " + labels);
   ASSERT_EQ(j.code, 0) << j.err;
   const auto doc = nlohmann::json::parse(j.out);
   EXPECT_EQ(doc["missing_predictions"], nlohmann::json::array({"d.mp4"}));
@@ -66,7 +89,7 @@ TEST(ScoreCli, EmptyIntersectionFails) {
   testing::TempDir d;
   const auto labels = d.write("val_label.txt", "video_name,target\na.mp4,1\n");
   const auto pred = d.write("prediction.csv", "video_name,score\nz.mp4,0.9\n");
-  auto r = run_dflab("score --pred " + pred + " --labels " + labels);
+  auto r = run_dflab("score --allow-missing --pred " + pred + " --labels " + labels);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("nothing to score"), std::string::npos) << r.err;
 }

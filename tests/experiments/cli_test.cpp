@@ -99,6 +99,18 @@ TEST(Cli, CheckReportsProblemsAndExitsOne) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CheckFindsAMissingDetectorModelFile) {
+  const fs::path dir = fs::temp_directory_path() / ("dflab_cli_check_det_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "data");
+  std::ofstream(dir / "det.toml") << "[experiment]\nname = \"d\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                                     "[video]\ndetector = { plugin = \"yunet\", model = \"models/yunet.onnx\" }\n";
+  auto r = run_dflab("check " + (dir / "det.toml").string());
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.err.find("det.toml:7: [video] detector model: no such file: " + (dir / "models/yunet.onnx").string()),
+            std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
 TEST(Cli, ExtractOnAMissingOrInvalidExperimentFailsCleanly) {
   auto missing = run_dflab("extract /nonexistent/exp.toml");
   EXPECT_EQ(missing.code, 1);

@@ -305,5 +305,30 @@ TEST_F(ExperimentConfigTest, PluginPathParametersAreResolvedAndChecked) {
   }
 }
 
+// Detector model files are checked as torchscript weights are: a missing one is a `dflab check`
+// error at its line, before any video is decoded; relative paths resolve against the TOML's folder.
+TEST_F(ExperimentConfigTest, DetectorModelFilesAreResolvedAndChecked) {
+  Registry reg = builtin_registry();
+  std::ofstream(dir_ / "yunet.onnx") << "x";
+  fs::create_directories(dir_ / "mtcnn");
+  const std::string base = "[experiment]\nname = \"p\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n[video]\n";
+  const ExperimentConfig ok = load_experiment(write(base + "detector = { plugin = \"yunet\", model = \"yunet.onnx\" }\n"), reg);
+  EXPECT_EQ(ok.detector.params.string("model"), (dir_ / "yunet.onnx").string());
+  for (const auto& [plugin, what] : {std::pair<std::string, std::string>{"yunet", "no such file"}, {"ultraface", "no such file"},
+                                     {"res10_ssd", "no such file"}, {"blazeface", "no such file"}, {"mtcnn", "no such folder"}}) {
+    const std::string bad = write(base + "detector = { plugin = \"" + plugin + "\", model = \"missing/model.bin\" }\n",
+                                  plugin + ".toml");
+    try {
+      load_experiment(bad, reg);
+      ADD_FAILURE() << plugin << ": a missing model file passed the check";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(bad + ":7: [video] detector model: " + what + ": " +
+                                           (dir_ / "missing/model.bin").string()), std::string::npos) << e.what();
+    }
+  }
+  const std::string cascade = write(base + "detector = { plugin = \"haar\", cascade = \"nope.xml\" }\n", "haar.toml");
+  EXPECT_THROW(load_experiment(cascade, reg), ConfigError);
+}
+
 }  // namespace
 }  // namespace dflab

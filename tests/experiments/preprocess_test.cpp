@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "experiments/builtin_plugins.h"
 #include "experiments/experiment_data.h"
@@ -87,6 +89,47 @@ TEST_F(PreprocessTest, RecordsEveryOutcomeAndReusesTheCache) {
   EXPECT_FALSE(third.videos[0].video_from_cache);
   EXPECT_FALSE(third.videos[0].audio_from_cache);
   EXPECT_TRUE(third.videos[1].video_from_cache);
+}
+
+TEST_F(PreprocessTest, OnErrorStopEndsAtTheFirstUnreadableVideoKeepingWhatIsDone) {
+  if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not available to make test clips";
+  const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 "
+                         "-f lavfi -i sine=sample_rate=22050 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac ";
+  // a.mp4 and c.mp4 decode; b.mp4 is not a video. One thread: a, then b stops the stage, c is never read.
+  ASSERT_EQ(std::system((ff + (dir_ / "data/trainset/a.mp4").string()).c_str()), 0);
+  write("data/trainset/b.mp4", "garbage, not a video");
+  ASSERT_EQ(std::system((ff + (dir_ / "data/trainset/c.mp4").string()).c_str()), 0);
+  write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  const std::string toml =
+      "[experiment]\nname = \"prep\"\nwork_dir = \"work\"\nthreads = 1\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\non_error = \"stop\"\n"
+      "[video]\nsampling = { frames = 2 }\ndetector = { plugin = \"lbp\" }\ncrop = { size = 32 }\n"
+      "[audio]\nfeature = { plugin = \"mel\", n_mels = 32 }\n";
+  Registry reg = builtin_registry();
+  const ExperimentConfig exp = load_experiment(write("exp.toml", toml), reg);
+  const Dataset ds = load_experiment_dataset(exp);
+  ASSERT_EQ(ds.items.size(), 3u);
+  std::vector<std::string> seen;
+  PreprocessOptions opt;
+  opt.on_progress = [&](std::size_t, std::size_t, const VideoPrep& v) { seen.push_back(v.id); };
+  try {
+    preprocess(exp, ds, reg, opt);
+    FAIL() << "on_error = \"stop\" went past an unreadable video";
+  } catch (const PreprocessStopped& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find((dir_ / "data/trainset/b.mp4").string() + ": cannot read this video"), std::string::npos) << what;
+    EXPECT_NE(what.find("after 2 of 3 videos"), std::string::npos) << what;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"a.mp4", "b.mp4"}));
+
+  // What was done before the stop is kept: the same experiment with "skip" reads a.mp4 from the cache.
+  const ExperimentConfig skip = load_experiment(write("skip.toml", std::string(toml).replace(toml.find("\"stop\""), 6, "\"skip\"")), reg);
+  const PreprocessReport r = preprocess(skip, load_experiment_dataset(skip), reg);
+  EXPECT_TRUE(r.videos[0].video_from_cache);
+  EXPECT_TRUE(r.videos[0].audio_from_cache);
+  EXPECT_EQ(r.videos[1].video_status, "failed");
+  EXPECT_FALSE(r.videos[2].video_from_cache) << "c.mp4 was never started";
+  EXPECT_EQ(r.videos[2].video_status, "no_face");
 }
 
 TEST_F(PreprocessTest, RealFfdvSamplesAllGiveFacesAndAudio) {

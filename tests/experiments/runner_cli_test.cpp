@@ -75,6 +75,9 @@ TEST(RunCli, TinyExperimentEndToEndWithBrokenVideos) {
   EXPECT_EQ(j["submitted"], "fusion-mean");   // the first fusion by default
   const std::string warnings = j["warnings"].dump();
   EXPECT_NE(warnings.find(broken_test), std::string::npos) << warnings;
+  std::set<std::string> failed;
+  for (const auto& f : j["preprocess_failed"]) failed.insert(f["id"].get<std::string>());
+  EXPECT_EQ(failed, (std::set<std::string>{broken_train, broken_test})) << j["preprocess_failed"];
 
   // The store: four runs, each with val predictions of all 8 videos and per-epoch metrics.
   const auto runs = run_dflab("runs --db " + (d / "exp") + "/runs.sqlite --json");
@@ -134,6 +137,14 @@ TEST(RunCli, TinyExperimentEndToEndWithBrokenVideos) {
   // The HTML report was written at the end of the run.
   EXPECT_TRUE(fs::exists(j["report"].get<std::string>()));
   EXPECT_NE(read_file(j["report"]).find("fusion-max"), std::string::npos);
+
+  // The text summary names the videos preprocessing could not use and where to see why.
+  const auto text = run_dflab("run " + toml + " --resume");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("preprocessing failed for 2 of 24 video(s): "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(broken_train), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(broken_test), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("dflab extract " + toml), std::string::npos) << text.out;
 }
 
 TEST(RunCli, BadExperimentFileStopsBeforeAnyWork) {

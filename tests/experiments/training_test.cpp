@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -57,13 +58,16 @@ class MemorySource : public SampleSource {
     for (int r = 0; r < 16; ++r)
       for (int c = 0; c < 32; ++c)
         s.feature.at<float>(r, c) = noise(rng) + ((r >= 4 && r < 8 && s.target > 0.5f) ? shift_ : 0.0f);
-    if (jitter) s.feature += cv::Scalar(std::uniform_real_distribution<float>(-0.1f, 0.1f)(*jitter));
+    if (jitter && jitter_) s.feature += cv::Scalar(std::uniform_real_distribution<float>(-0.1f, 0.1f)(*jitter));
     return s;
   }
   InputNormalisation normalisation() const override { return {{0.0f}, {1.0f}, 0.0f}; }
   std::string missing_reason(std::size_t i) const override { return units(i) ? "" : "no_audio_stream"; }
+  // Training batches hold exactly load(i, u, nullptr): what a closed-form reference recomputes.
+  void without_jitter() { jitter_ = false; }
 
  private:
+  bool jitter_ = true;
   std::vector<SourceVideo> videos_;
   std::uint64_t seed_ = 0;
   float shift_;
@@ -273,28 +277,228 @@ TEST(Trainer, EarlyStoppingStopsWhenValidationStopsImproving) {
   EXPECT_NEAR(*evaluate(labels, probs, eo).value("logloss"), *r.best_val_logloss, 1e-9);
 }
 
-TEST(Trainer, EveryOptimiserLossAndClippingTrains) {
-  const Registry reg = builtin_registry();
-  MemorySource train(16, 1, 2.0f);
-  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
-  for (const char* opt : {"adamw", "adam", "sgd"})
-    for (const char* loss : {"bce", "focal"}) {
-      torch::manual_seed(1);
-      auto model = tiny_model(reg);
-      TrainSettings s = tiny_settings(2);
-      s.optimizer = opt;
-      s.loss = loss;
-      s.grad_clip = 0.5;
-      s.label_smoothing = 0.1;
-      s.schedule = LrSchedule::Kind::cosine;
-      std::vector<double> losses;
-      Trainer trainer(*model, train, nullptr, *agg, s, {}, temp_dir(std::string("opt_") + opt + loss));
-      trainer.on_epoch = [&](const EpochReport& e) { losses.push_back(e.train_loss); };
-      const TrainResult r = trainer.fit(false);
-      EXPECT_EQ(r.epochs_run, 2) << opt << " " << loss;
-      ASSERT_EQ(losses.size(), 2u);
-      EXPECT_TRUE(std::isfinite(losses[1])) << opt << " " << loss;
+// logits = w . flatten(x) + b on 16 x 32 features: one optimiser step on it has a closed form, so
+// the tests below can tell whether the optimiser, the loss, label smoothing and gradient clipping
+// each reached the step (a trainer that ignored any of them would still "train").
+class LinearProbe : public Model {
+ public:
+  LinearProbe() : fc_(torch::nn::LinearOptions(16 * 32, 1)) {}
+  InputSpec input() const override {
+    InputSpec in;
+    in.modality = Modality::audio;
+    in.channels = 1;
+    in.height = 16;
+    in.width = 32;
+    return in;
+  }
+  torch::Tensor forward(const torch::Tensor& x) override { return fc_->forward(x.reshape({x.size(0), -1})).squeeze(1); }
+  std::vector<torch::Tensor> parameters() const override { return fc_->parameters(); }
+  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : fc_->named_parameters()) out.emplace_back(p.key(), p.value());
+    return out;
+  }
+  void train(bool on) override { fc_->train(on); }
+  bool is_training() const override { return fc_->is_training(); }
+  void to(const torch::Device& device) override { fc_->to(device); }
+  // w (512 values) then b, as doubles.
+  std::vector<double> flat() const {
+    std::vector<double> out;
+    const torch::Tensor w = fc_->weight.detach().reshape({-1}).to(torch::kFloat64);
+    for (std::int64_t i = 0; i < w.numel(); ++i) out.push_back(w[i].item<double>());
+    out.push_back(fc_->bias.detach()[0].item<double>());
+    return out;
+  }
+
+ private:
+  torch::nn::Linear fc_{nullptr};
+};
+
+// Every training sample of `src` as (features + a constant 1 for the bias, target), in doubles.
+struct ProbeData {
+  std::vector<std::vector<double>> x;
+  std::vector<double> t;
+};
+ProbeData probe_data(const MemorySource& src) {
+  ProbeData d;
+  for (std::size_t i = 0; i < src.size(); ++i)
+    for (std::size_t u = 0; u < src.units(i); ++u) {
+      const AugmentSample s = src.load(i, u, nullptr);
+      std::vector<double> row;
+      for (int r = 0; r < s.feature.rows; ++r)
+        for (int c = 0; c < s.feature.cols; ++c) row.push_back(s.feature.at<float>(r, c));
+      row.push_back(1.0);
+      d.x.push_back(std::move(row));
+      d.t.push_back(s.target);
     }
+  return d;
+}
+
+// The batch loss and its gradient for the parameters `theta` (w then b), written out from the
+// definitions rather than through training_loss: smoothed target t' = t (1 - eps) + eps / 2,
+// BCE = -(t' log p + (1 - t') log(1 - p)), focal = BCE * (1 - p_t)^gamma with p_t = p t' + (1 - p)(1 - t')
+// (Lin et al. 2017); the gradient (BCE only) is mean((p - t') x).
+struct LossAndGrad {
+  double loss = 0;
+  std::vector<double> grad;
+};
+LossAndGrad reference_loss(const ProbeData& d, const std::vector<double>& theta, double eps, bool focal, double gamma = 2) {
+  LossAndGrad r;
+  r.grad.assign(theta.size(), 0.0);
+  const double n = static_cast<double>(d.x.size());
+  for (std::size_t k = 0; k < d.x.size(); ++k) {
+    double z = 0;
+    for (std::size_t j = 0; j < theta.size(); ++j) z += theta[j] * d.x[k][j];
+    const double p = 1 / (1 + std::exp(-z));
+    const double t = d.t[k] * (1 - eps) + eps / 2;
+    const double ce = -(t * std::log(p) + (1 - t) * std::log(1 - p));
+    const double p_t = p * t + (1 - p) * (1 - t);
+    r.loss += (focal ? ce * std::pow(1 - p_t, gamma) : ce) / n;
+    for (std::size_t j = 0; j < theta.size(); ++j) r.grad[j] += (p - t) * d.x[k][j] / n;
+  }
+  return r;
+}
+
+double norm(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x * x;
+  return std::sqrt(s);
+}
+
+// One epoch of one batch holding every sample, constant learning rate: exactly one step.
+struct OneStep {
+  std::vector<double> before, after;
+  double reported_loss = 0;
+  std::vector<double> delta() const {
+    std::vector<double> d(before.size());
+    for (std::size_t j = 0; j < d.size(); ++j) d[j] = after[j] - before[j];
+    return d;
+  }
+};
+TrainSettings one_step_settings() {
+  TrainSettings s = tiny_settings(1);
+  s.batch = 48;   // MemorySource(16, ...): 16 videos x 3 windows
+  s.lr = 0.01;
+  s.schedule = LrSchedule::Kind::constant;
+  s.weight_decay = 0.0;
+  s.momentum = 0.9;
+  return s;
+}
+OneStep one_step(const MemorySource& src, const TrainSettings& s, const std::string& tag) {
+  const Registry reg = builtin_registry();
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  torch::manual_seed(3);
+  LinearProbe model;
+  OneStep out;
+  out.before = model.flat();
+  Trainer trainer(model, src, nullptr, *agg, s, {}, temp_dir("one_step_" + tag));
+  int steps = 0;
+  trainer.on_step = [&](int, std::size_t, std::size_t, double) { ++steps; };
+  trainer.on_epoch = [&](const EpochReport& e) { out.reported_loss = e.train_loss; };
+  trainer.fit(false);
+  EXPECT_EQ(steps, 1) << tag;
+  out.after = model.flat();
+  return out;
+}
+
+void expect_delta(const OneStep& got, const std::vector<double>& want, const std::string& what) {
+  const std::vector<double> d = got.delta();
+  ASSERT_EQ(d.size(), want.size());
+  int bad = 0;
+  for (std::size_t j = 0; j < d.size() && bad < 5; ++j)
+    if (std::abs(d[j] - want[j]) > 1e-7 + 1e-4 * std::abs(want[j])) {
+      ADD_FAILURE() << what << ": parameter " << j << " moved by " << d[j] << ", the closed form says " << want[j];
+      ++bad;
+    }
+}
+
+TEST(Trainer, EachOptimiserTakesItsClosedFormStep) {
+  MemorySource train(16, 1, 2.0f);
+  train.without_jitter();
+  const ProbeData data = probe_data(train);
+  ASSERT_EQ(data.x.size(), 48u);
+  TrainSettings s = one_step_settings();
+  s.weight_decay = 0.01;
+  s.label_smoothing = 0.1;
+  const double lr = s.lr, wd = s.weight_decay, eps = 1e-8;   // torch's default Adam eps
+  std::map<std::string, std::vector<double>> deltas;
+  for (const char* opt : {"sgd", "adam", "adamw"}) {
+    s.optimizer = opt;
+    const OneStep r = one_step(train, s, opt);
+    const LossAndGrad ref = reference_loss(data, r.before, 0.1, false);
+    std::vector<double> want(ref.grad.size());
+    for (std::size_t j = 0; j < want.size(); ++j) {
+      const double g = ref.grad[j], w = r.before[j];
+      if (s.optimizer == "sgd") want[j] = -lr * (g + wd * w);   // first step: momentum buffer = gradient
+      else if (s.optimizer == "adam") want[j] = -lr * (g + wd * w) / (std::abs(g + wd * w) + eps);   // L2 in the gradient; m/sqrt(v) = sign
+      else want[j] = -lr * wd * w - lr * g / (std::abs(g) + eps);   // decoupled decay (Loshchilov & Hutter)
+    }
+    expect_delta(r, want, opt);
+    EXPECT_NEAR(r.reported_loss, ref.loss, 1e-5) << opt;
+    deltas[opt] = r.delta();
+  }
+  // The three closed forms differ here, so the optimiser choice is visible in the weights.
+  const auto distance = [&](const char* a, const char* b) {
+    double d = 0;
+    for (std::size_t j = 0; j < deltas[a].size(); ++j) d += std::abs(deltas[a][j] - deltas[b][j]);
+    return d;
+  };
+  EXPECT_GT(distance("sgd", "adam"), 1.0);      // 513 parameters, each ~lr apart
+  EXPECT_GT(distance("adam", "adamw"), 1e-5);   // the decay term, lr * wd * |w| each
+}
+
+TEST(Trainer, LabelSmoothingAndFocalLossReachTheLossAndTheStep) {
+  MemorySource train(16, 1, 2.0f);
+  train.without_jitter();
+  const ProbeData data = probe_data(train);
+  TrainSettings s = one_step_settings();
+  s.optimizer = "sgd";
+  for (double smoothing : {0.0, 0.3}) {
+    s.label_smoothing = smoothing;
+    s.loss = "bce";
+    const std::string tag = "bce_" + std::to_string(smoothing);
+    const OneStep bce = one_step(train, s, tag);
+    const LossAndGrad ref = reference_loss(data, bce.before, smoothing, false);
+    EXPECT_NEAR(bce.reported_loss, ref.loss, 1e-5) << tag;
+    std::vector<double> want(ref.grad.size());
+    for (std::size_t j = 0; j < want.size(); ++j) want[j] = -s.lr * ref.grad[j];
+    expect_delta(bce, want, tag);
+
+    s.loss = "focal";
+    const OneStep focal = one_step(train, s, "focal_" + tag);
+    const double focal_ref = reference_loss(data, focal.before, smoothing, true, s.focal_gamma).loss;
+    EXPECT_NEAR(focal.reported_loss, focal_ref, 1e-5) << "focal " << tag;
+    EXPECT_LT(focal.reported_loss, ref.loss * 0.9) << "focal down-weights easy samples";
+  }
+  // The smoothing changes the loss by more than the tolerance above.
+  const std::vector<double> theta = one_step(train, s, "theta").before;
+  EXPECT_GT(std::abs(reference_loss(data, theta, 0.3, false).loss - reference_loss(data, theta, 0.0, false).loss), 1e-2);
+}
+
+TEST(Trainer, GradClipBoundsTheStepAsClipGradNormImplies) {
+  MemorySource train(16, 1, 2.0f);
+  train.without_jitter();
+  const ProbeData data = probe_data(train);
+  TrainSettings s = one_step_settings();
+  s.optimizer = "sgd";
+  const OneStep free_step = one_step(train, s, "unclipped");
+  const LossAndGrad ref = reference_loss(data, free_step.before, 0.0, false);
+  const double g_norm = norm(ref.grad);
+  EXPECT_NEAR(norm(free_step.delta()), s.lr * g_norm, 1e-4 * s.lr * g_norm);
+
+  // clip_grad_norm_(max_norm): the whole gradient scaled by max_norm / (norm + 1e-6) when larger.
+  s.grad_clip = g_norm / 4;
+  const OneStep clipped = one_step(train, s, "clipped");
+  const double scale = s.grad_clip / (g_norm + 1e-6);
+  std::vector<double> want(ref.grad.size());
+  for (std::size_t j = 0; j < want.size(); ++j) want[j] = -s.lr * ref.grad[j] * scale;
+  expect_delta(clipped, want, "clipped");
+  EXPECT_NEAR(norm(clipped.delta()), s.lr * s.grad_clip, 1e-4 * s.lr * s.grad_clip);
+  EXPECT_NEAR(norm(free_step.delta()) / norm(clipped.delta()), 4.0, 1e-3);
+
+  // A bound above the gradient's norm changes nothing.
+  s.grad_clip = g_norm * 2;
+  expect_delta(one_step(train, s, "loose"), free_step.delta(), "loose clip");
 }
 
 struct Interrupt {};

@@ -73,7 +73,7 @@ PluginInfo BlazefaceDetector::info() {
           "MediaPipe BlazeFace front (128x128 ONNX, OpenCV DNN) with 6 keypoints; needs `model`",
           with_common_params(
               d, {ParamSpec::required("model", ParamType::string,
-                                      "BlazeFace front ONNX file, NHWC 1x128x128x3 input, 896 anchors"),
+                                      "BlazeFace front ONNX file, NHWC 1x128x128x3 input, 896 anchors").as_path(PathRole::input_file),
                   ParamSpec::boolean("weighted_nms", true,
                                      "merge overlapping boxes by score-weighted mean (MediaPipe) "
                                      "instead of keeping only the best")})};

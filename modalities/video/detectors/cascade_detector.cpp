@@ -20,7 +20,7 @@ std::vector<ParamSpec> CascadeDetector::cascade_params(const std::string& defaul
           ParamSpec::integer("min_neighbors", default_min_neighbors,
                              "overlapping raw hits a box needs to be kept; higher = fewer false positives")
               .range(0, 100),
-          ParamSpec::string("cascade", default_cascade, "cascade XML file (OpenCV format)")});
+          ParamSpec::string("cascade", default_cascade, "cascade XML file (OpenCV format)").as_path(PathRole::input_file)});
 }
 
 CascadeDetector::CascadeDetector(const Params& params, std::string name)

@@ -114,7 +114,7 @@ PluginInfo MtcnnDetector::info() {
           "MTCNN three-stage cascade (Caffe P/R/O-Net via OpenCV DNN) with 5 landmarks; needs `model`",
           with_common_params(
               d, {ParamSpec::required("model", ParamType::string,
-                                      "folder holding det1/det2/det3 .prototxt and .caffemodel"),
+                                      "folder holding det1/det2/det3 .prototxt and .caffemodel").as_path(PathRole::input_dir),
                   ParamSpec::real("pnet_threshold", 0.6, "minimum P-Net face probability (stage 1)").range(0.0, 1.0),
                   ParamSpec::real("rnet_threshold", 0.7, "minimum R-Net face probability (stage 2)").range(0.0, 1.0),
                   ParamSpec::real("scale_factor", 0.709, "image pyramid step between P-Net levels").range(0.1, 0.95)})};

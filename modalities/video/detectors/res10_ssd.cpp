@@ -13,8 +13,8 @@ PluginInfo Res10SsdDetector::info() {
   return {kind::face_detector, "res10_ssd",
           "OpenCV's ResNet-10 SSD face detector (TensorFlow .pb + .pbtxt, 300x300); needs `model`",
           with_common_params(
-              d, {ParamSpec::required("model", ParamType::string, "frozen TensorFlow graph (opencv_face_detector_uint8.pb)"),
-                  ParamSpec::string("config", "", "text graph (.pbtxt); empty = opencv_face_detector.pbtxt beside `model`"),
+              d, {ParamSpec::required("model", ParamType::string, "frozen TensorFlow graph (opencv_face_detector_uint8.pb)").as_path(PathRole::input_file),
+                  ParamSpec::string("config", "", "text graph (.pbtxt); empty = opencv_face_detector.pbtxt beside `model`").as_path(PathRole::input_file),
                   ParamSpec::integer("input_size", 300, "square network input side").range(32, 4096).with_unit("px")})};
 }
 

@@ -12,7 +12,7 @@ PluginInfo UltrafaceDetector::info() {
   return {kind::face_detector, "ultraface",
           "Ultra-Light-Fast face detector (RFB-320 / slim-320 ONNX, OpenCV DNN); needs `model`",
           with_common_params(
-              d, {ParamSpec::required("model", ParamType::string, "UltraFace ONNX file (version-RFB-320.onnx or version-slim-320.onnx)"),
+              d, {ParamSpec::required("model", ParamType::string, "UltraFace ONNX file (version-RFB-320.onnx or version-slim-320.onnx)").as_path(PathRole::input_file),
                   ParamSpec::integer("input_width", 320, "the network's input width").range(16, 4096).with_unit("px"),
                   ParamSpec::integer("input_height", 240, "the network's input height").range(16, 4096).with_unit("px")})};
 }

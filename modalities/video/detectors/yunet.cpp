@@ -10,7 +10,7 @@ PluginInfo YunetDetector::info() {
   return {kind::face_detector, "yunet",
           "YuNet (cv::FaceDetectorYN, ONNX, fixed 160x120 input) with 5 landmarks; needs `model`",
           with_common_params(
-              d, {ParamSpec::required("model", ParamType::string, "YuNet ONNX file (yunet_120x160_2022feb.onnx)"),
+              d, {ParamSpec::required("model", ParamType::string, "YuNet ONNX file (yunet_120x160_2022feb.onnx)").as_path(PathRole::input_file),
                   ParamSpec::integer("input_width", 160, "the network's fixed input width").range(16, 4096).with_unit("px"),
                   ParamSpec::integer("input_height", 120, "the network's fixed input height").range(16, 4096).with_unit("px")})};
 }

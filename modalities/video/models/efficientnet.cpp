@@ -1,6 +1,7 @@
 #include "modalities/video/models/efficientnet.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace dflab {
 
@@ -21,10 +22,10 @@ namespace {
 
 // Conv-BN(-SiLU), torchvision Conv2dNormActivation: Sequential {0: conv, 1: bn, 2: act}.
 Chain conv_bn(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride,
-                              std::int64_t groups, bool act) {
+              std::int64_t groups, bool act, const EfficientNetOptions& o) {
   Chain s(
       torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding((k - 1) / 2).groups(groups).bias(false)),
-      torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(1e-5).momentum(0.1)));
+      torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(o.bn_eps).momentum(o.bn_momentum)));
   if (act) s->push_back(torch::nn::SiLU());
   return s;
 }
@@ -48,14 +49,15 @@ TORCH_MODULE(SqueezeExcitation);
 
 class MBConvImpl : public torch::nn::Module {
  public:
-  MBConvImpl(std::int64_t in, std::int64_t out, std::int64_t expand, std::int64_t k, std::int64_t stride, double drop_prob)
+  MBConvImpl(std::int64_t in, std::int64_t out, std::int64_t expand, std::int64_t k, std::int64_t stride, double drop_prob,
+             const EfficientNetOptions& o)
       : use_residual_(stride == 1 && in == out), drop_prob_(drop_prob) {
     const std::int64_t expanded = make_divisible(static_cast<double>(in * expand));
     block = torch::nn::Sequential();
-    if (expanded != in) block->push_back(conv_bn(in, expanded, 1, 1, 1, true));
-    block->push_back(conv_bn(expanded, expanded, k, stride, expanded, true));   // depthwise
+    if (expanded != in) block->push_back(conv_bn(in, expanded, 1, 1, 1, true, o));
+    block->push_back(conv_bn(expanded, expanded, k, stride, expanded, true, o));   // depthwise
     block->push_back(SqueezeExcitation(expanded, std::max<std::int64_t>(1, in / 4)));
-    block->push_back(conv_bn(expanded, out, 1, 1, 1, false));
+    block->push_back(conv_bn(expanded, out, 1, 1, 1, false, o));
     register_module("block", block);
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -88,6 +90,12 @@ EfficientNetScaling efficientnet_scaling(int b) {
   return table[b];
 }
 
+std::pair<double, double> efficientnet_bn_options(int b) {
+  (void)efficientnet_scaling(b);   // range check
+  // ref: torchvision/models/efficientnet.py, efficientnet_b5/b6/b7: partial(nn.BatchNorm2d, eps=0.001, momentum=0.01)
+  return b >= 5 ? std::pair{1e-3, 0.01} : std::pair{1e-5, 0.1};
+}
+
 EfficientNetImpl::EfficientNetImpl(const EfficientNetOptions& o) : o_(o) {
   const auto ch = [&](std::int64_t c) { return make_divisible(static_cast<double>(c) * o.width); };
   const auto reps = [&](std::int64_t n) { return static_cast<std::int64_t>(std::ceil(static_cast<double>(n) * o.depth)); };
@@ -95,18 +103,18 @@ EfficientNetImpl::EfficientNetImpl(const EfficientNetOptions& o) : o_(o) {
   for (const EfficientNetStage& s : efficientnet_b0_stages()) total_blocks += reps(s.layers);
 
   features = torch::nn::Sequential();
-  features->push_back(conv_bn(o.in_channels, ch(32), 3, 2, 1, true));   // stem, features.0
+  features->push_back(conv_bn(o.in_channels, ch(32), 3, 2, 1, true, o));   // stem, features.0
   std::int64_t block_id = 0;
   for (const EfficientNetStage& s : efficientnet_b0_stages()) {   // features.1 ... features.7
     Chain stage;
     for (std::int64_t i = 0; i < reps(s.layers); ++i) {
       const double p = o.stochastic_depth * static_cast<double>(block_id++) / static_cast<double>(total_blocks);
-      stage->push_back(MBConv(i == 0 ? ch(s.in) : ch(s.out), ch(s.out), s.expand, s.kernel, i == 0 ? s.stride : 1, p));
+      stage->push_back(MBConv(i == 0 ? ch(s.in) : ch(s.out), ch(s.out), s.expand, s.kernel, i == 0 ? s.stride : 1, p, o));
     }
     features->push_back(stage);
   }
   n_features_ = 4 * ch(320);
-  features->push_back(conv_bn(ch(320), n_features_, 1, 1, 1, true));   // head, features.8
+  features->push_back(conv_bn(ch(320), n_features_, 1, 1, 1, true, o));   // head, features.8
   register_module("features", features);
   drop = register_module("drop", torch::nn::Dropout(o.dropout));
   if (o.head) classifier = register_module("classifier", torch::nn::Linear(n_features_, 1));
@@ -148,6 +156,7 @@ EfficientNetModel::EfficientNetModel(int b, const Params& p) {
   o.dropout = p.real("dropout");
   o.stochastic_depth = p.real("stochastic_depth");
   o.in_channels = p.integer("in_channels");
+  std::tie(o.bn_eps, o.bn_momentum) = efficientnet_bn_options(b);
   net_ = EfficientNet(o);
   const std::int64_t s = p.integer("input_size");
   input_ = {Modality::video, o.in_channels, s, s, 1, "float, ImageNet-normalised RGB"};

@@ -10,6 +10,7 @@
 
 #include "modalities/models/model.h"
 
+#include <utility>
 #include <vector>
 
 namespace dflab {
@@ -41,7 +42,15 @@ struct EfficientNetOptions {
   double stochastic_depth = 0.2;   // drop probability of the last block; linear from 0 over blocks
   std::int64_t in_channels = 3;
   bool head = true;   // false: no classifier (a trunk for another model, forward_features only)
+  // BatchNorm of every conv. torchvision builds B0-B4 with nn.BatchNorm2d's defaults and B5-B7
+  // with eps 1e-3, momentum 0.01 (efficientnet_b5..b7: norm_layer=partial(nn.BatchNorm2d, ...));
+  // efficientnet_bn_options(b) gives each variant's pair.
+  double bn_eps = 1e-5;
+  double bn_momentum = 0.1;
 };
+
+// torchvision's BatchNorm eps and momentum of variant b (0..7).
+std::pair<double, double> efficientnet_bn_options(int b);
 
 class EfficientNetImpl : public torch::nn::Module {
  public:

@@ -72,6 +72,30 @@ TEST(RunStore, NonDatabaseFileIsAClearError) {
   }
 }
 
+// SQLite reads an empty file as an empty database: without the check a `touch`ed or truncated
+// file named as --db got a dflab schema written into it.
+TEST(RunStore, EmptyFileIsRefusedForReadingAndWritingAndLeftAlone) {
+  TempDir tmp;
+  const std::string path = tmp.file("empty.sqlite");
+  std::ofstream(path).close();
+  for (bool create : {true, false}) {
+    StoreOptions opts;
+    opts.create = create;
+    try {
+      RunStore::open(path, opts);
+      FAIL() << "expected StoreError (create = " << create << ")";
+    } catch (const StoreError& e) {
+      EXPECT_NE(std::string(e.what()).find(path + ": not a dflab database (the file is empty)"), std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(std::filesystem::file_size(path), 0u) << "nothing written into it";
+    EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  }
+  // A path that does not exist yet is still created.
+  RunStore fresh = RunStore::open(tmp.file("new.sqlite"));
+  EXPECT_EQ(fresh.schema_version(), current_schema_version());
+}
+
 TEST(RunStore, ForeignSqliteDatabaseIsRefused) {
   TempDir tmp;
   const std::string path = tmp.file("other.sqlite");

@@ -103,12 +103,15 @@ TEST(Schema, MigratesVersion1DatabaseKeepingRows) {
   EXPECT_EQ(raw.query_text("PRAGMA foreign_key_check"), "");
 }
 
-TEST(Schema, EmptyFileBecomesCurrentSchema) {
+// An existing empty file is refused, never given a schema (issue 12: a 0-byte --db got one);
+// run_store_test.cpp checks the message. A path that does not exist yet gets the current schema.
+TEST(Schema, EmptyFileIsNotGivenASchema) {
   TempDir tmp;
   const std::string path = tmp.file("empty.sqlite");
   { std::ofstream touch(path); }
-  RunStore s = RunStore::open(path);
-  EXPECT_EQ(s.schema_version(), current_schema_version());
+  EXPECT_THROW(RunStore::open(path), StoreError);
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
+  EXPECT_EQ(RunStore::open(tmp.file("new.sqlite")).schema_version(), current_schema_version());
 }
 
 TEST(Schema, NewerDatabaseIsRefusedAndLeftUntouched) {

@@ -1,5 +1,6 @@
 #include "modalities/audio/feature_cache.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -53,6 +54,25 @@ TEST_F(FeatureCacheTest, StoreLoadRoundTripAndKeyCheck) {
   // No temporary files left behind.
   for (const auto& e : fs::recursive_directory_iterator(cache.dir()))
     EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+// The key is stored line by line and its third line names the entry's folder: a path holding a
+// newline (here one that would name "../escaped" as the folder) must stay on its own line.
+TEST_F(FeatureCacheTest, PathWithNewlineNeverPutsARawNewlineIntoTheKey) {
+  FeatureCache cache(dir.file("cache"));
+  FileIdentity id = file_identity(wavs[0]);
+  const std::string plain_text = id.text();
+  id.canonical_path = "/data/a\n../escaped:x.wav";
+  const auto f = mel();
+  const std::string key = FeatureCache::key(id, *f, {});
+  EXPECT_EQ(std::count(key.begin(), key.end(), '\n'), 3) << key;
+  EXPECT_EQ(id.text().find('\n'), std::string::npos) << id.text();
+  EXPECT_EQ(fs::path(cache.entry_path(key)).parent_path(), fs::path(cache.dir()) / "mel") << cache.entry_path(key);
+  EXPECT_EQ(plain_text.find('\\'), std::string::npos) << "a plain path is written as it is: " << plain_text;
+  FeatureMatrix m(1, 2);
+  cache.store(key, m);
+  EXPECT_TRUE(cache.load(key).has_value());
+  EXPECT_FALSE(fs::exists(dir.file("escaped"))) << "nothing written outside the cache folder";
 }
 
 TEST_F(FeatureCacheTest, SecondRunIsServedFromTheCache) {

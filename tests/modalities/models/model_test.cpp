@@ -67,6 +67,28 @@ TEST_F(ModelTest, EfficientNetScalingTableIsThePapers) {
   EXPECT_EQ(reg.defaults(kind::model, "efficientnet_b4").integer("input_size"), 380);
 }
 
+TEST_F(ModelTest, EfficientNetBatchNormMatchesTorchvisionPerVariant) {
+  // ref: torchvision/models/efficientnet.py (0.14): efficientnet_b0..b4 use nn.BatchNorm2d's defaults
+  // (eps 1e-5, momentum 0.1); efficientnet_b5..b7 pass norm_layer=partial(nn.BatchNorm2d, eps=0.001,
+  // momentum=0.01). Built narrow and shallow: the BatchNorm options do not depend on the size.
+  for (int b = 0; b <= 7; ++b) {
+    const std::string name = "efficientnet_b" + std::to_string(b);
+    auto m = build(name, {{"width", 0.125}, {"depth", 0.1}, {"input_size", std::int64_t{32}}});
+    auto* net = dynamic_cast<EfficientNetModel*>(m.get());
+    ASSERT_NE(net, nullptr) << name;
+    const double eps = b >= 5 ? 1e-3 : 1e-5, momentum = b >= 5 ? 0.01 : 0.1;
+    int n_bn = 0;
+    for (const auto& module : net->net()->modules(/*include_self=*/false))
+      if (const auto* bn = module->as<torch::nn::BatchNorm2d>()) {
+        ++n_bn;
+        EXPECT_DOUBLE_EQ(bn->options.eps(), eps) << name;
+        ASSERT_TRUE(bn->options.momentum().has_value()) << name;
+        EXPECT_DOUBLE_EQ(*bn->options.momentum(), momentum) << name;
+      }
+    EXPECT_GT(n_bn, 10) << name;
+  }
+}
+
 TEST_F(ModelTest, MultAddsOfMeso4AreCountedLayerByLayer) {
   auto m = build("meso4", {{"input_size", std::int64_t{64}}});
   // conv1 64*64*8*(3*9) + conv2 32*32*8*(8*25) + conv3 16*16*16*(8*25) + conv4 8*8*16*(16*25)

@@ -91,6 +91,30 @@ TEST_F(FaceCacheTest, KeyedByIdentityAndParams) {
   EXPECT_THROW(VideoIdentity::of(dir_ + "/missing.mp4"), std::runtime_error);
 }
 
+// The identity text is hashed with "\n" + params: a path holding a newline must not be able to
+// read as another path plus other params.
+TEST_F(FaceCacheTest, PathWithNewlineNeverPutsARawNewlineIntoTheKey) {
+  VideoIdentity a;
+  a.canonical_path = "/data/two\nlines.mp4";
+  a.size = 10;
+  a.mtime_ns = 20;
+  EXPECT_EQ(a.text().find('\n'), std::string::npos) << a.text();
+  EXPECT_EQ(a.text(), "/data/two\\nlines.mp4|10|20");
+  VideoIdentity plain = a;
+  plain.canonical_path = "/data/plain.mp4";
+  EXPECT_EQ(plain.text(), "/data/plain.mp4|10|20") << "paths without newlines keep their keys";
+  // "/x|1|2\ny.mp4" of size 3 used to hash the same text as "/x" of size 1 with other params.
+  VideoIdentity crafted;
+  crafted.canonical_path = "/x|1|2\ny.mp4";
+  crafted.size = 3;
+  crafted.mtime_ns = 4;
+  VideoIdentity short_one;
+  short_one.canonical_path = "/x";
+  short_one.size = 1;
+  short_one.mtime_ns = 2;
+  EXPECT_NE(FaceCache::key(crafted, "p"), FaceCache::key(short_one, "y.mp4|3|4\np"));
+}
+
 // Crops made before a decoder change (here: the parameter text of version 1, which named no
 // decoder) are not read as current ones.
 TEST_F(FaceCacheTest, EntriesOfAnOlderDecoderAreNotReused) {
