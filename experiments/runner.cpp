@@ -211,7 +211,7 @@ class ExperimentRunner {
         scores = scores_of_model(*direct, {{req.checkpoint, ""}});
       } else {
         scores = scores_of_run(*store, run);
-        prior = run_prior(*store, run);
+        prior = prior_of(params_of(*store, run));
       }
     }
     for (std::size_t k = 0; k < out.videos.size(); ++k) {
@@ -356,12 +356,8 @@ class ExperimentRunner {
     std::vector<std::string> reason;
   };
 
-  static std::map<std::string, std::string> params_map(const store::RunDetail& d) {
-    return std::map<std::string, std::string>(d.params.begin(), d.params.end());
-  }
-
-  double run_prior(const RunStore& store, store::RunId run) const {
-    const auto params = params_map(store.get_run(run));
+  // The train prior a run recorded (0.5 for runs that recorded none).
+  static double prior_of(const std::map<std::string, std::string>& params) {
     auto it = params.find("prior");
     return it == params.end() ? 0.5 : std::stod(it->second);
   }
@@ -370,8 +366,8 @@ class ExperimentRunner {
   // does (its fit uses the inputs' stored validation predictions, as in the run).
   Scores scores_of_run(const RunStore& store, store::RunId run) {
     const store::RunDetail d = store.get_run(run);
-    std::map<std::string, std::string> params = params_map(d);
-    const double prior = params.count("prior") ? std::stod(params["prior"]) : 0.5;
+    std::map<std::string, std::string> params(d.params.begin(), d.params.end());
+    const double prior = prior_of(params);
     const std::size_t n = ds_.items.size();
     if (d.run.kind == store::RunKind::fusion) {
       const std::vector<store::RunId> inputs = inputs_of(store, run);
