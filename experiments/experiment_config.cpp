@@ -357,7 +357,7 @@ class Loader {
       diags_.error(exp_.file, line_of(*models), "'models' must be an array of tables: write [[models]]");
       return;
     }
-    static const std::vector<std::string> reserved = {"name", "plugin", "modality", "train", "augment", "aggregate"};
+    static const std::vector<std::string> reserved = {"name", "plugin", "modality", "train", "augment", "aggregate", "pretrained"};
     std::set<std::string> names;
     int index = 0;
     for (const auto& m : models->as_array()) {
@@ -380,6 +380,14 @@ class Loader {
       if (e.modality != "video" && e.modality != "audio")
         diags_.error(exp_.file, modality ? line_of(*modality) : e.line, who + ": 'modality' must be \"video\" or \"audio\"");
       e.model = read_choice(kind::model, &m, who, "", reserved);
+      if (const toml::value* pre = get(m, "pretrained")) {
+        if (!pre->is_string() || pre->as_string().str.empty()) {
+          diags_.error(exp_.file, line_of(*pre), who + ": 'pretrained' must be the path of a weight file (.pth, .pt, .onnx)");
+        } else {
+          e.pretrained = resolve(pre->as_string().str, exp_.dir);
+          check_input(PathRole::input_file, e.pretrained, line_of(*pre), who + " pretrained");
+        }
+      }
       e.train = read_section("models.train", get(m, "train"), {}, false);
       if (const toml::value* aug = get(m, "augment")) {
         if (!aug->is_array()) {

@@ -33,6 +33,7 @@ struct ModelEntry {
   Params train;                       // epochs, batch, optimizer, lr, schedule, ...
   std::vector<PluginChoice> augment;  // kind augmentation, applied in order
   PluginChoice aggregate;             // kind aggregator (default: mean)
+  std::string pretrained;             // absolute path of a weight file loaded before training, or ""
   int line = 0;
 };
 

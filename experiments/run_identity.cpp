@@ -48,6 +48,11 @@ RunSettings model_run_settings(const ExperimentConfig& exp, const ModelEntry& m)
   s["model.modality"] = m.modality;
   s["model.plugin"] = m.model.plugin;
   put_params(s, "model.", m.model.params);
+  // The weights' bytes, not their path: other weights are another starting point.
+  if (!m.pretrained.empty()) {
+    std::error_code ec;
+    s["model.pretrained.sha256"] = fs::is_regular_file(m.pretrained, ec) ? sha256_of_file(m.pretrained) : "missing";
+  }
   put_params(s, "train.", m.train, {"workers"});
   std::string augment;
   for (const PluginChoice& a : m.augment) augment += (augment.empty() ? "" : "; ") + choice_text(a);

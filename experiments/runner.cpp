@@ -28,6 +28,7 @@
 #include "modalities/augment/augmentation.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/model.h"
+#include "modalities/models/pretrained.h"
 #include "modalities/video/face_cache.h"
 #include "registry/diagnostics.h"
 #include "registry/interrupt.h"
@@ -672,6 +673,20 @@ class ExperimentRunner {
                                                 static_cast<int>(in.width), norm);
   }
 
+  // `[[models]] pretrained`: every backbone tensor must find its weights, or the run stops here
+  // (a half-loaded network trains from an unknown starting point).
+  void load_pretrained(const ModelEntry& m, Model& model, std::int64_t run_id) {
+    stage(opt_, m.name + ": pretrained weights from " + m.pretrained);
+    const WeightLoadReport r = load_pretrained_weights(model, read_weight_file(m.pretrained));
+    if (!r.complete())
+      throw std::runtime_error(m.name + ": " + m.pretrained + " does not fill " + m.model.plugin + " (" + r.mode + "; check with `dflab model load-check " +
+                               m.model.plugin + " " + m.pretrained + "`):\n" + describe_problems(r));
+    for (const std::string& note : r.notes) stage(opt_, "  " + note);
+    store_->log_params(run_id, {{"pretrained", m.pretrained},
+                                {"pretrained_format", r.format},
+                                {"pretrained_matched", std::to_string(r.matched.size()) + " tensors " + r.mode}});
+  }
+
   // Trains one model on `train`, validates on `val`, scores `val` and `test` (prior-filled).
   void fit_fold(const ModelEntry& m, ResultRow& row, const std::vector<const VideoItem*>& train,
                 const std::vector<const VideoItem*>& val, const std::vector<const VideoItem*>& test,
@@ -680,6 +695,7 @@ class ExperimentRunner {
                 int& prior_filled) {
     torch::manual_seed(seed_);
     std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
+    if (!m.pretrained.empty()) load_pretrained(m, *model, row.run_id);
     row.n_parameters = model->n_parameters();
     store_->log_params(row.run_id, {{"n_parameters", std::to_string(row.n_parameters)}});
     const InputSpec in = model->input();

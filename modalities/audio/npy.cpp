@@ -15,9 +15,11 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 }
 
-void write_npy(const std::string& path, const FeatureMatrix& m) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.n_rows) +
-                       ", " + std::to_string(m.n_cols) + "), }";
+void write_npy_array(const std::string& path, const NpyArray& a) {
+  std::string shape;
+  for (const std::int64_t d : a.shape) shape += std::to_string(d) + ", ";
+  if (a.shape.size() > 1) shape.resize(shape.size() - 2);   // (5,) keeps its comma, (3, 4) does not
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
   // Pad with spaces and a newline so magic + 2 + 2 + header is a multiple of 64 (the spec asks 16).
   const std::size_t unpadded = 6 + 2 + 2 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
@@ -31,8 +33,12 @@ void write_npy(const std::string& path, const FeatureMatrix& m) {
   const unsigned char len_le[2] = {static_cast<unsigned char>(len & 0xff), static_cast<unsigned char>(len >> 8)};
   out.write(reinterpret_cast<const char*>(len_le), 2);
   out.write(header.data(), static_cast<std::streamsize>(header.size()));
-  out.write(reinterpret_cast<const char*>(m.data.data()), static_cast<std::streamsize>(m.data.size() * sizeof(float)));
+  out.write(reinterpret_cast<const char*>(a.data.data()), static_cast<std::streamsize>(a.data.size() * sizeof(float)));
   if (!out) throw std::runtime_error(path + ": write failed");
+}
+
+void write_npy(const std::string& path, const FeatureMatrix& m) {
+  write_npy_array(path, {{m.n_rows, m.n_cols}, m.data});
 }
 
 namespace {
@@ -87,7 +93,7 @@ std::vector<std::int64_t> parse_shape(const std::string& tuple, const std::strin
 
 }  // namespace
 
-FeatureMatrix read_npy(const std::string& path) {
+NpyArray read_npy_array(const std::string& path) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw std::runtime_error(path + ": cannot open");
   const auto file_size = static_cast<std::uint64_t>(std::max<std::streamoff>(0, in.tellg()));
@@ -121,16 +127,20 @@ FeatureMatrix read_npy(const std::string& path) {
     throw std::runtime_error(path + ": Fortran-ordered arrays not supported");
   const std::string shape = dict_value(header, "shape");
   const std::vector<std::int64_t> dims = parse_shape(shape, path);
-  if (dims.empty() || dims.size() > 2) throw std::runtime_error(path + ": need 1 or 2 dimensions, shape " + shape);
-  const std::int64_t rows = dims.size() == 2 ? dims[0] : 1;
-  const std::int64_t cols = dims.back();
   const std::uint64_t item = f64 ? 8 : 4;
   const std::uint64_t available = file_size - prefix - header_len;
-  if (cols > 0 && static_cast<std::uint64_t>(rows) > available / item / static_cast<std::uint64_t>(cols))
+  // Checked against the bytes present before allocating; a damaged shape must not overflow either.
+  std::uint64_t count = 1;
+  bool overflow = false;
+  for (const std::int64_t d : dims) {
+    if (d > 0 && count > std::numeric_limits<std::uint64_t>::max() / item / static_cast<std::uint64_t>(d)) overflow = true;
+    else count *= static_cast<std::uint64_t>(d);
+  }
+  if (overflow || count > available / item)
     throw std::runtime_error(path + ": truncated data (shape " + shape + " needs " +
-                             std::to_string(static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) * item) +
+                             (overflow ? std::string("more than 2^64") : std::to_string(count * item)) +
                              " bytes, the file has " + std::to_string(available) + ")");
-  FeatureMatrix out(static_cast<int>(rows), static_cast<int>(cols));
+  NpyArray out{dims, std::vector<float>(static_cast<std::size_t>(count))};
   if (f64) {
     std::vector<double> tmp(out.data.size());
     in.read(reinterpret_cast<char*>(tmp.data()), static_cast<std::streamsize>(tmp.size() * sizeof(double)));
@@ -139,6 +149,20 @@ FeatureMatrix read_npy(const std::string& path) {
     in.read(reinterpret_cast<char*>(out.data.data()), static_cast<std::streamsize>(out.data.size() * sizeof(float)));
   }
   if (!in) throw std::runtime_error(path + ": truncated data (shape " + shape + ")");
+  return out;
+}
+
+FeatureMatrix read_npy(const std::string& path) {
+  NpyArray a = read_npy_array(path);
+  if (a.shape.empty() || a.shape.size() > 2) {
+    std::string shape;
+    for (const std::int64_t d : a.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    throw std::runtime_error(path + ": need 1 or 2 dimensions, shape (" + shape + ")");
+  }
+  if (a.shape.front() > std::numeric_limits<int>::max() || a.shape.back() > std::numeric_limits<int>::max())
+    throw std::runtime_error(path + ": too large for a feature matrix");
+  FeatureMatrix out(a.shape.size() == 2 ? static_cast<int>(a.shape[0]) : 1, static_cast<int>(a.shape.back()));
+  out.data = std::move(a.data);
   return out;
 }
 

@@ -5,7 +5,9 @@
 //   write_npy("mel.npy", mel);           // np.load gives float32 shape (n_rows, n_cols)
 //   FeatureMatrix m = read_npy("ref.npy");
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "modalities/audio/feature_matrix.h"
 
@@ -17,5 +19,13 @@ void write_npy(const std::string& path, const FeatureMatrix& m);
 // Reads a little-endian float32 or float64 C-ordered array of 1 or 2 dimensions (1-D → 1 row).
 // Throws std::runtime_error naming the path for anything else or a truncated file.
 FeatureMatrix read_npy(const std::string& path);
+
+// Any number of dimensions (`dflab model forward` reads model inputs and writes outputs with these).
+struct NpyArray {
+  std::vector<std::int64_t> shape;
+  std::vector<float> data;   // C order, product of shape values
+};
+void write_npy_array(const std::string& path, const NpyArray& a);
+NpyArray read_npy_array(const std::string& path);
 
 }  // namespace dflab

@@ -11,6 +11,7 @@
 #include "modalities/video/models/mc3.h"
 #include "modalities/video/models/meso4.h"
 #include "modalities/video/models/mesoinception4.h"
+#include "modalities/video/models/mobilenet_v2.h"
 #include "modalities/video/models/r2plus1d.h"
 #include "modalities/video/models/resnet.h"
 #include "modalities/video/models/se_resnext.h"
@@ -32,6 +33,7 @@ void register_model_plugins(Registry& registry) {
     });
   registry.add<XceptionModel>(XceptionModel::info());
   registry.add<SeResNeXtModel>(SeResNeXtModel::info());
+  registry.add<MobileNetV2Model>(MobileNetV2Model::info());
   // sequence models
   registry.add<FrameTcnModel>(FrameTcnModel::info());
   registry.add<R2Plus1dModel>(R2Plus1dModel::info());

@@ -1,5 +1,10 @@
 // `dflab model info` (apps/cmd_model.cpp): runs the built binary.
 #include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/cli_runner.h"
@@ -63,6 +68,60 @@ TEST(ModelCli, TorchScriptFixtureReportsItsParameters) {
   EXPECT_EQ(j["n_parameters"], 8 * 3 * 9 + 8 + 8 + 8 + 8 * 8 * 9 + 8 + 8 + 1);
   // conv1 16*16*8*27 + conv2 8*8*8*72 + fc 8
   EXPECT_EQ(j["mult_adds"].get<double>(), 16 * 16 * 8 * 27 + 8 * 8 * 8 * 72 + 8);
+}
+
+const std::string kMobileNetInt8 = std::string(DFLAB_SHARED_DIR) + "/models/mobilenetv2/mobilenetv2-12-int8.onnx";
+
+TEST(ModelCli, LoadCheckListsWhatMatchedAndExitsByCompleteness) {
+  if (!std::filesystem::exists(kMobileNetInt8)) GTEST_SKIP() << "no " << kMobileNetInt8;
+  const auto ok = run_dflab("model load-check mobilenet_v2 " + kMobileNetInt8 + " --json");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  const auto j = nlohmann::json::parse(ok.out);
+  EXPECT_EQ(j["format"], "onnx");
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_EQ(j["matched"].size(), 52u * 5);   // each convolution: weight + its BatchNorm's 4 tensors
+  EXPECT_EQ(j["head_fresh"], (std::vector<std::string>{"classifier.1.weight", "classifier.1.bias"}));
+  // Another network: reported, exit 1.
+  const auto bad = run_dflab("model load-check resnet18 " + kMobileNetInt8);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("INCOMPLETE"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("mismatched  "), std::string::npos) << bad.out;
+}
+
+TEST(ModelCli, LoadCheckNamesAMissingOrUnreadableFile) {
+  const auto r = run_dflab("model load-check resnet18 /nonexistent/w.pth");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("/nonexistent/w.pth"), std::string::npos) << r.err;
+}
+
+TEST(ModelCli, ForwardWritesLogitsAndRefusesAWrongShape) {
+  const auto dir = std::filesystem::temp_directory_path() / ("dflab_forward_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // A float32 .npy of zeros, written by hand (format 1.0, a 128-byte header block).
+  auto npy = [&](const std::string& name, const std::string& shape, std::size_t n) {
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+    header.append(128 - 10 - header.size() - 1, ' ');
+    header += '\n';
+    std::ofstream out(dir / name, std::ios::binary);
+    out.write("\x93NUMPY\x01\x00", 8);
+    const char len[2] = {static_cast<char>(header.size()), 0};
+    out.write(len, 2);
+    out << header;
+    const std::vector<float> zeros(n, 0.0f);
+    out.write(reinterpret_cast<const char*>(zeros.data()), static_cast<std::streamsize>(n * 4));
+    return (dir / name).string();
+  };
+  const std::string x = npy("x.npy", "1, 3, 32, 32", 3 * 32 * 32);
+  const auto r = run_dflab("model forward resnet18 --param width=0.25 --input " + x + " --out " + (dir / "y.npy").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[1]"), std::string::npos) << r.out;
+  EXPECT_EQ(std::filesystem::file_size(dir / "y.npy"), 128u + 4u);
+  const std::string flat = npy("flat.npy", "1, 3072", 3 * 32 * 32);
+  const auto bad = run_dflab("model forward resnet18 --param width=0.25 --input " + flat + " --out " + (dir / "z.npy").string());
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("[1, 3072]"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "z.npy"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
