@@ -76,19 +76,21 @@ TEST(SourceProtocolCli, LeaveOneSourceOutTrainsPerSourceAndSummarises) {
   for (const auto& row : j["rows"]) rows[row["name"].get<std::string>()] = row;
   ASSERT_EQ(rows.size(), 9u) << j["rows"];
   for (const std::string& s : held_out)
-    for (const std::string& e : {"video", "audio", "fusion-mean"}) {
+    for (const std::string e : {"video", "audio", "fusion-mean"}) {
       const auto& row = rows[e + "@" + s];
       EXPECT_EQ(row["status"], "finished") << e << "@" << s << ": " << row["message"];
       EXPECT_EQ(row["entry"], e);
       EXPECT_EQ(row["held_out_source"], s);
       EXPECT_TRUE(row["test"]["auc"].is_number()) << e << "@" << s;
-      if (e != "fusion-mean") EXPECT_TRUE(row["test"]["frame_auc"].is_number()) << e << "@" << s;
+      if (e != "fusion-mean") {
+        EXPECT_TRUE(row["test"]["frame_auc"].is_number()) << e << "@" << s;
+      }
     }
   // The mean over sources is the mean of the per-source test AUCs, inside its interval.
   std::map<std::string, nlohmann::json> means;
   for (const auto& m : j["sources"]["mean"]) means[m["entry"].get<std::string>()] = m;
   ASSERT_EQ(means.size(), 3u);
-  for (const std::string& e : {"video", "audio", "fusion-mean"}) {
+  for (const std::string e : {"video", "audio", "fusion-mean"}) {
     double sum = 0;
     for (const std::string& s : held_out) sum += rows[e + "@" + s]["test"]["auc"].get<double>();
     EXPECT_NEAR(means[e]["auc"].get<double>(), sum / 3, 1e-12) << e;
