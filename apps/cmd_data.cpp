@@ -155,7 +155,7 @@ Dataset read_for_check(Context& ctx, const std::string& path) {
     exp.data.set("on_error", std::string("skip"));
     return load_experiment_dataset(exp);
   }
-  ReadOptions options{ProblemPolicy::skip, /*check_files=*/true, /*root=*/""};
+  ReadOptions options{ProblemPolicy::skip, /*check_files=*/true, /*root=*/"", /*source_column=*/""};
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) options.root = path;   // warn about videos listed outside it
   return read_dataset(path, options);

@@ -1,6 +1,7 @@
 // dflab run exp.toml [--resume] [--threads N] [--json]: the whole experiment — preprocess, train
 // every model, fuse, score, log to the store, write prediction.csv — ending with a summary table
 // and the leaderboard of this experiment.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -44,6 +45,66 @@ std::string failure_text(const VideoPrep& v) {
   if (v.audio_status == "unreadable" || v.audio_status == "feature_error")
     out += (out.empty() ? "" : "; ") + std::string("audio ") + v.audio_status + ": " + v.audio_message;
   return out;
+}
+
+std::string fmt_interval(const std::optional<double>& low, const std::optional<double>& high) {
+  return low && high ? "[" + fmt_value(low) + ", " + fmt_value(high) + "]" : "-";
+}
+
+// Leave-one-source-out: one row per held-out source (its test videos by class, then test AUC and
+// logloss of every model and fusion trained without it), then the mean over sources and its
+// bootstrap 95 % interval.
+void print_source_table(const ExperimentResult& r, std::ostream& out) {
+  std::vector<std::string> entries;
+  for (const ResultRow& row : r.rows)
+    if (std::find(entries.begin(), entries.end(), row.entry) == entries.end()) entries.push_back(row.entry);
+  std::vector<std::string> header = {"HELD-OUT SOURCE", "REAL/FAKE"};
+  for (const std::string& e : entries) {
+    header.push_back(e + " AUC");
+    header.push_back(e + " LOGLOSS");
+  }
+  TextTable t(header);
+  for (const SourceFoldResult& f : r.source_folds) {
+    std::vector<std::string> cells = {f.source, std::to_string(f.n_real) + "/" + std::to_string(f.n_fake)};
+    for (const std::string& e : entries) {
+      const ResultRow* row = nullptr;
+      for (const ResultRow& x : r.rows)
+        if (x.entry == e && x.held_out_source == f.source) row = &x;
+      cells.push_back(row ? fmt_value(metric(row->test, "auc")) : "");
+      cells.push_back(row ? fmt_value(metric(row->test, "logloss")) : "");
+    }
+    t.add(cells);
+  }
+  std::vector<std::string> mean = {"mean", ""}, interval = {"95% interval", "(bootstrap)"};
+  for (const std::string& e : entries) {
+    const SourceSummary* s = nullptr;
+    for (const SourceSummary& x : r.source_summary)
+      if (x.entry == e) s = &x;
+    mean.push_back(s ? fmt_value(s->auc) : "");
+    mean.push_back(s ? fmt_value(s->logloss) : "");
+    interval.push_back(s ? fmt_interval(s->auc_low, s->auc_high) : "");
+    interval.push_back(s ? fmt_interval(s->logloss_low, s->logloss_high) : "");
+  }
+  t.add(mean);
+  t.add(interval);
+  out << "\nleave-one-source-out (test: every labelled video of the held-out source):\n";
+  t.print(out);
+  for (const SourceSummary& s : r.source_summary)
+    if (s.n_auc < static_cast<int>(r.source_folds.size()))
+      out << "  " << s.entry << ": mean AUC over the " << s.n_auc << " source(s) with both classes\n";
+}
+
+nlohmann::json source_json(const ExperimentResult& r) {
+  nlohmann::json folds = nlohmann::json::array(), summary = nlohmann::json::array();
+  for (const SourceFoldResult& f : r.source_folds)
+    folds.push_back({{"source", f.source}, {"n_real", f.n_real}, {"n_fake", f.n_fake}, {"n_train", f.n_train},
+                     {"n_val", f.n_val}});
+  auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  for (const SourceSummary& s : r.source_summary)
+    summary.push_back({{"entry", s.entry}, {"auc", opt(s.auc)}, {"logloss", opt(s.logloss)}, {"n_auc", s.n_auc},
+                       {"auc_ci", {opt(s.auc_low), opt(s.auc_high)}},
+                       {"logloss_ci", {opt(s.logloss_low), opt(s.logloss_high)}}});
+  return {{"folds", folds}, {"mean", summary}};
 }
 
 int run_run(Context& ctx, const std::string& path, bool resume, int threads, bool json) {
@@ -104,17 +165,22 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
     for (const ResultRow& row : r.rows)
       rows.push_back({{"name", row.name}, {"kind", row.kind}, {"plugin", row.plugin}, {"modality", row.modality},
                       {"status", row.status}, {"message", row.message}, {"run_id", row.run_id},
+                      {"entry", row.entry}, {"held_out_source", row.held_out_source},
                       {"val", metrics_json(row.val)}, {"test", metrics_json(row.test)}, {"seconds", row.seconds},
                       {"n_parameters", row.n_parameters}, {"prior_filled", row.prior_filled}});
     print_json({{"experiment", r.experiment}, {"db", r.db}, {"n_train", r.n_train}, {"n_val", r.n_val},
                 {"n_test", r.n_test}, {"rows", rows}, {"prediction_csv", r.prediction_csv},
                 {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings},
-                {"preprocess_failed", failed_json}, {"seconds", r.seconds}});
+                {"preprocess_failed", failed_json}, {"seconds", r.seconds}, {"protocol", r.protocol},
+                {"sources", source_json(r)}});
     return any_ok ? exit_ok : exit_failure;
   }
   std::cout << "\nexperiment '" << r.experiment << "': " << r.n_train << " train, " << r.n_val << " val, " << r.n_test
-            << " test videos; " << format_duration(r.seconds) << "\n\n";
-  TextTable t({"RUN", "KIND", "MODALITY", "VAL LOGLOSS", "VAL AUC", "TPR@FPR=1e-3", "F1", "EER", "TIME", "STATUS"});
+            << " test videos" << (r.source_folds.empty() ? "" : " (labelled; leave-one-source-out over " +
+                                                                   std::to_string(r.source_folds.size()) + " sources)")
+            << "; " << format_duration(r.seconds) << "\n\n";
+  TextTable t({"RUN", "KIND", "MODALITY", "VAL LOGLOSS", "VAL AUC", "VAL FRAME AUC", "TPR@FPR=1e-3", "F1", "EER",
+               "TIME", "STATUS"});
   // Best validation AUC first, like the leaderboard; failed and skipped runs last.
   std::vector<const ResultRow*> order;
   for (const ResultRow& row : r.rows) order.push_back(&row);
@@ -123,9 +189,10 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
   });
   for (const ResultRow* row : order)
     t.add({row->name, row->kind, row->modality, fmt_value(metric(row->val, "logloss")), fmt_value(metric(row->val, "auc")),
-           fmt_value(metric(row->val, "tpr_at_fpr")), fmt_value(metric(row->val, "f1")), fmt_value(metric(row->val, "eer")),
+           fmt_value(metric(row->val, "frame_auc")), fmt_value(metric(row->val, "tpr_at_fpr")), fmt_value(metric(row->val, "f1")), fmt_value(metric(row->val, "eer")),
            format_duration(row->seconds), row->status});
   t.print(std::cout);
+  if (!r.source_folds.empty()) print_source_table(r, std::cout);
   for (const ResultRow& row : r.rows)
     if (!row.message.empty()) std::cout << "  " << row.name << ": " << row.message << "\n";
   if (!failed.empty()) {

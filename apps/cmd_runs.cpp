@@ -4,6 +4,10 @@
 //   dflab show RUN [--db FILE] [--json]            RUN = id, experiment/run, or a unique run name
 //   dflab leaderboard [--db FILE] [--metric auc] [--split val] [--experiment NAME]
 //                     [--ascending | --descending] [--json]
+//   dflab leaderboard --by source [--metric auc] [--split test] [--experiment NAME] [--json]
+//       one row per model or fusion, one column per source, then the mean over sources: the
+//       per-source metrics of a leave-one-source-out experiment (runs MODEL@SOURCE, each tested on
+//       its held-out source), or of any run whose data had several sources
 //
 // --db defaults to $DFLAB_DB, else runs/dflab.sqlite. These commands never create a database: a
 // missing file is an error (exit 1).
@@ -11,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -235,10 +240,95 @@ struct LeaderboardArgs {
   bool ascending = false;
   bool descending = false;
   bool json = false;
+  std::string by;                  // "" or "source"
+  bool split_given = false;
 };
+
+// --by source: rows are models/fusions — a run named MODEL@SOURCE that holds a row for SOURCE
+// counts as MODEL — and for each (row, source) the latest finished run's value is shown.
+int run_source_leaderboard(const LeaderboardArgs& a, RunStore& store) {
+  SourceMetricQuery q;
+  q.metric = a.metric;
+  q.split = a.split_given ? a.split : "test";
+  q.experiment = optional_string(a.experiment);
+  const std::vector<SourceMetric> rows = store.source_metrics(q);
+  std::vector<std::string> sources, entries;
+  std::map<std::pair<std::string, std::string>, std::optional<double>> value;   // (entry, source) -> value
+  for (const SourceMetric& m : rows) {   // by run id: a later run of the same entry overwrites
+    std::string entry = m.run.experiment + "/" + m.run.name;
+    const std::string suffix = "@" + m.source;
+    if (entry.size() > suffix.size() && entry.compare(entry.size() - suffix.size(), suffix.size(), suffix) == 0)
+      entry.resize(entry.size() - suffix.size());
+    if (std::find(entries.begin(), entries.end(), entry) == entries.end()) entries.push_back(entry);
+    if (std::find(sources.begin(), sources.end(), m.source) == sources.end()) sources.push_back(m.source);
+    value[{entry, m.source}] = m.value;
+  }
+  std::sort(sources.begin(), sources.end());
+  auto mean_of = [&](const std::string& entry) -> std::pair<std::optional<double>, int> {
+    double sum = 0;
+    int n = 0;
+    for (const auto& s : sources) {
+      auto it = value.find({entry, s});
+      if (it != value.end() && it->second) {
+        sum += *it->second;
+        ++n;
+      }
+    }
+    return {n ? std::optional<double>(sum / n) : std::nullopt, n};
+  };
+  const bool ascending = lower_is_better(a.metric);
+  std::stable_sort(entries.begin(), entries.end(), [&](const std::string& x, const std::string& y) {
+    const auto mx = mean_of(x).first, my = mean_of(y).first;
+    if (!mx || !my) return mx.has_value() && !my.has_value();
+    return ascending ? *mx < *my : *mx > *my;
+  });
+  if (a.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : entries) {
+      nlohmann::json per = nlohmann::json::object();
+      for (const auto& s : sources) {
+        auto it = value.find({e, s});
+        if (it != value.end()) per[s] = it->second ? nlohmann::json(*it->second) : nlohmann::json(nullptr);
+      }
+      const auto [mean, n] = mean_of(e);
+      out.push_back({{"run", e}, {"sources", per}, {"mean", mean ? nlohmann::json(*mean) : nlohmann::json(nullptr)},
+                     {"n_sources", n}});
+    }
+    print_json({{"db", store.path()}, {"metric", a.metric}, {"split", q.split}, {"by", "source"}, {"rows", out}});
+    return exit_ok;
+  }
+  std::cout << "leaderboard by source: " << a.metric << " on " << q.split << " ("
+            << (ascending ? "lower" : "higher") << " is better; mean over the sources with a value)"
+            << (a.experiment.empty() ? "" : ", experiment " + a.experiment) << "\n";
+  if (entries.empty()) {
+    std::cout << "no finished run has per-source '" << a.metric << "' on split '" << q.split
+              << "' (runs log them when their data has several sources, e.g. [data] protocol = "
+                 "\"leave_one_source_out\")\n";
+    return exit_ok;
+  }
+  std::vector<std::string> header = {"RUN"};
+  for (const auto& s : sources) header.push_back(s);
+  header.push_back("MEAN");
+  TextTable t(header);
+  for (const auto& e : entries) {
+    std::vector<std::string> cells = {e};
+    for (const auto& s : sources) {
+      auto it = value.find({e, s});
+      cells.push_back(it == value.end() ? "" : fmt_value(it->second));
+    }
+    cells.push_back(fmt_value(mean_of(e).first));
+    t.add(cells);
+  }
+  t.print(std::cout);
+  return exit_ok;
+}
 
 int run_leaderboard(const LeaderboardArgs& a) {
   RunStore store = open_existing(a.db);
+  if (!a.by.empty()) {
+    require_experiment(store, optional_string(a.experiment));
+    return run_source_leaderboard(a, store);
+  }
   require_experiment(store, optional_string(a.experiment));
   LeaderboardQuery q;
   q.metric = a.metric;
@@ -328,7 +418,10 @@ void add_runs_commands(CLI::App& app, Context& ctx) {
     auto a = std::make_shared<LeaderboardArgs>();
     add_db_option(cmd, a->db);
     cmd->add_option("--metric", a->metric, "Metric to rank by: auc, logloss, tpr_at_fpr, f1, eer, ... (default auc)");
-    cmd->add_option("--split", a->split, "Split whose metrics are ranked (default val)");
+    cmd->add_option("--split", a->split, "Split whose metrics are ranked (default val; test with --by source)")
+        ->each([a](const std::string&) { a->split_given = true; });
+    cmd->add_option("--by", a->by, "source: one column per source (per-source metrics), a row per model or fusion")
+        ->check(CLI::IsMember({"source"}));
     cmd->add_option("--experiment", a->experiment, "Only runs of this experiment");
     auto* asc = cmd->add_flag("--ascending", a->ascending, "Lower is better (default for logloss, eer, loss)");
     auto* desc = cmd->add_flag("--descending", a->descending, "Higher is better (default for auc, f1, ...)");

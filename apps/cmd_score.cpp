@@ -86,7 +86,7 @@ int run_score(const ScoreArgs& a) {
     problems.append(e.diagnostics());
   }
   try {
-    truth = read_dataset(a.labels, {ProblemPolicy::stop, /*check_files=*/false, /*root=*/""});
+    truth = read_dataset(a.labels, {ProblemPolicy::stop, /*check_files=*/false, /*root=*/"", /*source_column=*/""});
   } catch (const ConfigError& e) {
     problems.append(e.diagnostics());
   }

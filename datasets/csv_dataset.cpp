@@ -18,12 +18,13 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
   std::vector<std::string> header_names = path_cols;
   header_names.insert(header_names.end(), label_cols.begin(), label_cols.end());
   header_names.push_back("split");
+  if (!options.source_column.empty()) header_names.push_back(options.source_column);
 
   CsvTable t = read_csv_file(csv_path, header_names);
   ProblemLog log;
   ItemCollector items(ds, log, options);
   for (const auto& d : t.problems.items()) log.add(d.file, d.line, "", d.message);
-  int path_col = 0, label_col = 1, split_col = -1;
+  int path_col = 0, label_col = 1, split_col = -1, source_col = -1;
   std::size_t n_cols = 0;
   if (t.empty_file) {
     log.add(csv_path, 1, "", "empty file: expected path,label[,split] rows");
@@ -32,10 +33,22 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
     label_col = t.column_any(label_cols);
     split_col = t.column("split");
     n_cols = t.header.fields.size();
+    if (!options.source_column.empty()) {
+      source_col = t.column(options.source_column);
+      if (source_col < 0) {
+        std::string names;
+        for (const auto& f : t.header.fields) names += (names.empty() ? "" : ", ") + f;
+        throw ConfigError(csv_path, t.header.line, "[data] source_column = \"" + options.source_column +
+                                                       "\" but the header has no such column (columns: " + names + ")");
+      }
+    }
     if (path_col < 0) log.add(csv_path, t.header.line, "", "no path column (expected: path, file or filename)");
     if (label_col < 0) log.add(csv_path, t.header.line, "", "no label column (expected: label or target)");
     if (t.rows.empty()) log.add(csv_path, t.header.line, "", "no rows after the header");
   } else {
+    if (!options.source_column.empty())
+      throw ConfigError(csv_path, t.rows.front().line, "[data] source_column = \"" + options.source_column +
+                                                           "\" but the file has no header to name its columns");
     n_cols = t.rows.front().fields.size();
     if (n_cols == 3) split_col = 2;
     if (n_cols != 2 && n_cols != 3) {
@@ -72,6 +85,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
       }
       item.split = split_col >= 0 ? row.fields[static_cast<std::size_t>(split_col)] : std::string("all");
       if (item.split.empty()) item.split = "all";
+      if (source_col >= 0) item.source = row.fields[static_cast<std::size_t>(source_col)];   // empty: folder
       items.add(std::move(item), csv_path, row.line);
     }
   }

@@ -4,7 +4,9 @@
 // path|file|filename|video|video_name|name, label|target, split. Labels: 0/1, REAL/FAKE,
 // bonafide/spoof (parse_label); an empty label leaves the item unlabeled. Paths are relative to
 // the CSV's folder (absolute ones are kept); `id` is the path as written. Without a split column
-// every item is in split "all".
+// every item is in split "all". With ReadOptions::source_column the named column gives each row's
+// source (an empty cell falls back to the file's parent folder, see VideoItem::source); a header
+// without that column, or a file without a header, is a ConfigError naming the file.
 //
 //   Dataset ds = read_csv_dataset("/data/add2022-audio/labels.csv");
 

@@ -28,6 +28,19 @@ const VideoItem* Dataset::find(const std::string& id) const {
   return nullptr;
 }
 
+std::vector<std::string> Dataset::sources() const {
+  std::vector<std::string> out;
+  for (const auto& v : items) out.push_back(v.source);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string folder_source(const std::string& media_path) {
+  const std::string name = std::filesystem::path(media_path).parent_path().filename().string();
+  return name.empty() ? "unknown" : name;
+}
+
 std::optional<int> parse_label(const std::string& text) {
   const std::string t = ascii_lower(text);
   if (t == "0" || t == "real" || t == "bonafide" || t == "bona-fide" || t == "genuine") return 0;
@@ -79,6 +92,7 @@ bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
       ds_.warnings.push_back({file, line, "'" + item.id + "' is outside the dataset root " + root_ + ": " +
                                               absolute_path(item.path)});
   }
+  if (item.source.empty()) item.source = folder_source(item.path);
   ds_.items.push_back(std::move(item));
   return true;
 }

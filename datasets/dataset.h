@@ -30,6 +30,11 @@ struct VideoItem {
   std::optional<int> label;             // 0 real, 1 fake; nullopt for unlabeled (test) items
   std::string split;                    // "train", "val", "test", ... as the layout names it
   std::optional<std::string> original;  // DFDC: a fake's source video id (paired real/fake)
+  // Where the video comes from (a generator, a capture set): leave-one-source-out evaluation
+  // trains on the other sources and tests on this one. A CSV's ReadOptions::source_column when it
+  // has a value on the row, else the media file's parent folder name (for DFDC that is the part
+  // folder, e.g. "dfdc_train_part_0"). Filled by ItemCollector::add, so never empty in a Dataset.
+  std::string source;
 };
 
 struct SkippedItem {
@@ -49,6 +54,10 @@ struct ReadOptions {
   // "../" name) is kept, with a warning naming the list's file:line. Compared lexically, so
   // videos that are symbolic links into a store elsewhere do not warn.
   std::string root;
+  // Generic CSV only: the column that names each video's source (e.g. talking-heads' "source").
+  // Empty: every video's source is its parent folder. A named column the header lacks is a
+  // ConfigError naming the file, whatever the policy (it is a setting, not a bad row).
+  std::string source_column;
 };
 
 struct Dataset {
@@ -64,7 +73,13 @@ struct Dataset {
   // `any_label`).
   std::size_t count(const std::string& split, std::optional<int> label, bool any_label = false) const;
   const VideoItem* find(const std::string& id) const;
+  // Distinct sources of the items, sorted.
+  std::vector<std::string> sources() const;
 };
+
+// The source a video gets when its list names none: its media file's parent folder name
+// ("/data/dfdc/dfdc_train_part_0/a.mp4" -> "dfdc_train_part_0"); "unknown" for a bare name.
+std::string folder_source(const std::string& media_path);
 
 // Parses a label: "0"/"1", real/fake, bonafide/spoof, genuine/fake (case-insensitive, as used by
 // FFDV, DFDC and ASVspoof/ADD lists) → 0 real, 1 fake. Anything else → nullopt.

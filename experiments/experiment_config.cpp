@@ -47,7 +47,14 @@ const std::vector<SectionSchema>& experiment_schema() {
             .one_of({"skip", "stop"}),
         P::real("val_fraction", 0.2, "share of train held out (stratified, seeded) when there is no val set")
             .range(0.0, 0.9),
-        P::integer("folds", 0, "k-fold cross-validation over train+val; 0 = off").range(0, 20)}},
+        P::integer("folds", 0, "k-fold cross-validation over train+val; 0 = off").range(0, 20),
+        P::string("source_column", "", "CSV column naming each video's source (generator); empty = the media "
+                  "file's parent folder (DFDC: the part folder)"),
+        P::string("protocol", "splits", "splits: train on train, validate on val, test on test; "
+                  "leave_one_source_out: for each source, train on the others and test on it")
+            .one_of({"splits", "leave_one_source_out"}),
+        P::strings("holdout_sources", {}, "leave_one_source_out: the sources to hold out in turn; empty = every "
+                   "source")}},
       {"video",
        {P::boolean("enabled", true, "extract face crops (needed by video models)"),
         P::string("no_face", "center_crop", "a video where no face is found")
@@ -153,6 +160,7 @@ class Loader {
     exp_.experiment = read_section("experiment", get(root, "experiment"), {}, true);
     exp_.data = read_section("data", get(root, "data"), {}, true);
     resolve_data_files(get(root, "data"));
+    check_protocol(get(root, "data"));
     read_models(get(root, "models"));
     read_video(get(root, "video"));
     read_audio(get(root, "audio"));
@@ -255,6 +263,24 @@ class Loader {
       std::error_code ec;
       if (!fs::exists(abs, ec)) diags_.error(exp_.file, line_in(table, key), std::string("[data] ") + key + ": no such file: " + abs);
     }
+  }
+
+  void check_protocol(const toml::value* table) {
+    if (!exp_.data.has("format")) return;
+    if (!exp_.data.string("source_column").empty() && exp_.data.string("format") != "csv")
+      diags_.error(exp_.file, line_in(table, "source_column"),
+                   "[data] source_column names a CSV column, but format = \"" + exp_.data.string("format") +
+                       "\" (there a video's source is its folder: leave source_column out)");
+    if (exp_.data.string("protocol") != "leave_one_source_out") {
+      if (!exp_.data.strings("holdout_sources").empty())
+        diags_.error(exp_.file, line_in(table, "holdout_sources"),
+                     "[data] holdout_sources is for protocol = \"leave_one_source_out\"");
+      return;
+    }
+    if (exp_.data.integer("folds") > 0)
+      diags_.error(exp_.file, line_in(table, "folds"),
+                   "[data] folds = " + std::to_string(exp_.data.integer("folds")) +
+                       " and protocol = \"leave_one_source_out\" exclude each other (the sources are the folds)");
   }
 
   std::vector<std::string> load_plugins(const toml::value* table) {

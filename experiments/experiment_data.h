@@ -12,6 +12,12 @@
 // keys is read once); rows with no split take the key's. A listed video outside [data] root is
 // kept with a warning in Dataset::warnings (file:line). When no "val" split exists, folds = 0 and
 // val_fraction > 0, a seeded, stratified, grouped share of train becomes "val" (datasets/splits.h).
+// Every item has a source ([data] source_column of a CSV, else its folder; VideoItem::source).
+//
+// Leave-one-source-out: `source_folds` lists, for each held-out source (sorted; [data]
+// holdout_sources when given), which items train, validate and test. Train: the other sources'
+// "train" items; val: their "val" items, else a seeded stratified val_fraction share of their
+// train items; test: every labelled item of the held-out source, whatever its split.
 
 #include "datasets/dataset.h"
 #include "experiments/experiment_config.h"
@@ -19,5 +25,15 @@
 namespace dflab {
 
 Dataset load_experiment_dataset(const ExperimentConfig& exp);
+
+struct SourceFold {
+  std::string source;                      // held out: the fold tests on it
+  std::vector<VideoItem> train, val, test; // copies: a fold's val carve-out changes splits
+  std::size_t n_real = 0, n_fake = 0;      // of test
+};
+
+// Throws ConfigError (naming the experiment file) for fewer than two sources, a holdout source
+// with no labelled videos (naming the sources there are), or a fold with no training videos.
+std::vector<SourceFold> source_folds(const ExperimentConfig& exp, const Dataset& ds);
 
 }  // namespace dflab

@@ -23,6 +23,8 @@
 #include "experiments/training/face_crop_source.h"
 #include "experiments/training/trainer.h"
 #include "metrics/binary_metrics.h"
+#include "metrics/frame_auc.h"
+#include "metrics/source_mean.h"
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/audio/feature_cache.h"
 #include "modalities/augment/augmentation.h"
@@ -69,9 +71,12 @@ namespace {
 
 using store::RunStore;
 
+using FrameScores = std::map<std::string, std::vector<double>>;   // video id -> its frame (unit) scores
+
 // Scores of one model (or fusion) for every video it was asked about.
 struct ScoreSet {
   std::map<std::string, double> val, test;   // video id -> P(fake), prior-filled
+  FrameScores val_frames, test_frames;        // models only: the scores before the aggregator
   int prior_filled = 0;
 };
 
@@ -115,6 +120,21 @@ std::optional<BinaryReport> score_items(const std::vector<const VideoItem*>& ite
   EvaluateOptions eo;
   eo.seed = seed;
   return evaluate(labels, probs, eo);
+}
+
+// frame_auc over the labelled `items` that have frame scores; nullopt when none has.
+std::optional<store::Metric> frame_metric(const std::vector<const VideoItem*>& items, const FrameScores& frames) {
+  std::vector<int> labels;
+  std::vector<std::vector<double>> scores;
+  for (const VideoItem* it : items) {
+    auto f = frames.find(it->id);
+    if (!it->label || f == frames.end()) continue;
+    labels.push_back(*it->label);
+    scores.push_back(f->second);
+  }
+  if (labels.empty()) return std::nullopt;
+  const MetricResult r = frame_level_auc(labels, scores);
+  return store::Metric{r.name, r.value, r.note};
 }
 
 std::vector<store::Prediction> to_predictions(const std::vector<const VideoItem*>& items,
@@ -266,6 +286,9 @@ class ExperimentRunner {
     ds_ = load_experiment_dataset(exp_);
     for (const SkippedItem& s : ds_.skipped) warn(opt_, res_, "skipped: " + s.to_string());
     for (const Diagnostic& w : ds_.warnings) warn(opt_, res_, w.to_string());
+    res_.protocol = exp_.data.string("protocol");
+    multi_source_ = ds_.sources().size() > 1;
+    if (res_.protocol == "leave_one_source_out") return run_source_folds(t0);
     for (const VideoItem& it : ds_.items) {
       if (it.split == "train" && it.label) lists_.train.push_back(&it);
       else if (it.split == "val" && it.label) lists_.val.push_back(&it);
@@ -282,10 +305,97 @@ class ExperimentRunner {
       scored_val_.insert(scored_val_.end(), lists_.val.begin(), lists_.val.end());
     }
     if (lists_.train.empty()) throw ConfigError(exp_.file, 0, "the dataset has no labelled training videos");
+    prior_ = train_prior();
+    prepare();
+    run_models_and_fusions();
+    write_submission();
+    write_html_report();
+    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(res_);
+  }
+
+  // Leave-one-source-out: each held-out source is one fold; every model and fusion is trained and
+  // logged once per fold as NAME@SOURCE, then the per-source table and its means are settled.
+  ExperimentResult run_source_folds(std::chrono::steady_clock::time_point t0) {
+    folds_ = source_folds(exp_, ds_);
+    const std::vector<SourceFold>& folds = folds_;
+    for (const VideoItem& it : ds_.items) {
+      res_.n_train += it.label && (it.split == "train" || it.split == "all");
+      res_.n_val += it.label && it.split == "val";
+      res_.n_test += it.label && it.split == "test";
+      if (!it.label) warn(opt_, res_, it.id + ": unlabelled; leave_one_source_out neither trains nor tests on it");
+    }
+    prepare();
+    std::map<std::string, std::vector<SourceScores>> by_run;   // run base name -> its test scores per source
+    for (const SourceFold& f : folds) {
+      throw_if_interrupted();
+      SourceFoldResult fr;
+      fr.source = f.source;
+      fr.n_real = f.n_real;
+      fr.n_fake = f.n_fake;
+      fr.n_train = f.train.size();
+      fr.n_val = f.val.size();
+      if (f.n_real == 0 || f.n_fake == 0)
+        warn(opt_, res_, "source '" + f.source + "' has only " + (f.n_real ? "real" : "fake") +
+                             " videos: its AUC is undefined (NULL in the store), left out of the mean AUC; its logloss counts");
+      stage(opt_, "hold out " + f.source + " (" + std::to_string(f.n_real) + " real, " + std::to_string(f.n_fake) +
+                      " fake; train on " + std::to_string(f.train.size()) + ", validate on " + std::to_string(f.val.size()) + ")");
+      lists_ = ItemLists{};
+      for (const VideoItem& it : f.train) lists_.train.push_back(&it);
+      for (const VideoItem& it : f.val) lists_.val.push_back(&it);
+      for (const VideoItem& it : f.test) lists_.test.push_back(&it);
+      scored_val_ = lists_.val;
+      prior_ = train_prior();
+      held_out_ = f.source;
+      scores_.clear();
+      run_models_and_fusions();
+      for (const auto& [base, s] : scores_) {
+        SourceScores ss{f.source, {}, {}};
+        for (const VideoItem* it : lists_.test) {
+          auto sc = s.test.find(it->id);
+          if (sc == s.test.end()) continue;
+          ss.labels.push_back(*it->label);
+          ss.scores.push_back(sc->second);
+        }
+        if (ss.labels.size() == lists_.test.size()) by_run[base].push_back(std::move(ss));
+      }
+      res_.source_folds.push_back(std::move(fr));
+    }
+    held_out_.clear();
+    // The mean over sources with its interval, for every model and fusion that scored every fold.
+    BootstrapOptions bo;
+    bo.seed = seed_;
+    for (const auto& [base, per_source] : by_run) {
+      if (per_source.size() != folds.size()) continue;
+      SourceSummary sum;
+      sum.entry = base;
+      const SourceMean m = mean_over_sources(per_source, bo);
+      sum.auc = m.auc;
+      sum.logloss = m.logloss;
+      sum.n_auc = m.n_auc;
+      if (m.auc_ci.interval) {
+        sum.auc_low = m.auc_ci.interval->low;
+        sum.auc_high = m.auc_ci.interval->high;
+      }
+      if (m.logloss_ci.interval) {
+        sum.logloss_low = m.logloss_ci.interval->low;
+        sum.logloss_high = m.logloss_ci.interval->high;
+      }
+      res_.source_summary.push_back(std::move(sum));
+    }
+    write_html_report();
+    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(res_);
+  }
+
+  double train_prior() const {
     std::size_t fakes = 0;
     for (const VideoItem* it : lists_.train) fakes += *it->label != 0;
-    prior_ = static_cast<double>(fakes) / static_cast<double>(lists_.train.size());
+    return static_cast<double>(fakes) / static_cast<double>(lists_.train.size());
+  }
 
+  // Preprocesses every video of the dataset once and opens the store.
+  void prepare() {
     set_torch_threads(static_cast<int>(exp_.experiment.integer("threads")));
     // A process killed while writing leaves `*.tmp<pid>` files; nothing reads them, remove them.
     for (const std::string& f : remove_stale_temp_files(exp_.experiment.string("work_dir")))
@@ -305,23 +415,30 @@ class ExperimentRunner {
     experiment_id_ = store_->experiment(res_.experiment);
     if (opt_.resume) store_->mark_interrupted_runs();
     log_videos();
+  }
 
+  void run_models_and_fusions() {
     for (const ModelEntry& m : exp_.models) {
       throw_if_interrupted();
-      stage(opt_, "model " + m.name);
+      stage(opt_, "model " + run_name(m.name));
       run_model(m);
     }
     std::map<std::string, int> fusion_names;
     for (const PluginChoice& f : exp_.fusions) {
       std::string name = "fusion-" + f.plugin;
       if (++fusion_names[name] > 1) name += "-" + std::to_string(fusion_names[name]);
-      stage(opt_, name);
+      stage(opt_, run_name(name));
       run_fusion(name, f);
     }
-    write_submission();
-    write_html_report();
-    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return std::move(res_);
+  }
+
+  // The store name of model or fusion `base` in this fold: MODEL@SOURCE under leave-one-source-out.
+  std::string run_name(const std::string& base) const { return held_out_.empty() ? base : base + "@" + held_out_; }
+
+  // protocol and held_out_source, logged with every run of a leave-one-source-out fold.
+  std::vector<std::pair<std::string, std::string>> protocol_params() const {
+    if (held_out_.empty()) return {};
+    return {{"protocol", "leave_one_source_out"}, {"held_out_source", held_out_}};
   }
 
  private:
@@ -421,7 +538,8 @@ class ExperimentRunner {
     }
     const ModelEntry* m = nullptr;
     for (const ModelEntry& e : exp_.models)
-      if (e.name == d.run.name) m = &e;
+      if (e.name == d.run.name || (params.count("held_out_source") && d.run.name == e.name + "@" + params["held_out_source"]))
+        m = &e;
     if (!m) throw std::runtime_error(d.run.name + ": the run's stored config has no model of that name");
     // The stored config must describe this model run (a fusion's config could come from a later
     // edit than its inputs'): preprocessing and model settings have to be the ones it was trained with.
@@ -543,29 +661,59 @@ class ExperimentRunner {
     if (val) {
       std::vector<store::Metric> m = to_store_metrics(*val);
       m.push_back({"prior_filled", static_cast<double>(s.prior_filled), "videos given the train prior"});
+      if (auto f = frame_metric(scored_val_, s.val_frames)) {
+        m.push_back(*f);
+        row.val[f->name] = f->value;
+      }
       store_->log_metrics(row.run_id, "val", m);
-      row.val = metric_map(*val);
+      for (const auto& [k, v] : metric_map(*val)) row.val[k] = v;
     }
     if (test) {
-      store_->log_metrics(row.run_id, "test", to_store_metrics(*test));
-      row.test = metric_map(*test);
+      std::vector<store::Metric> m = to_store_metrics(*test);
+      if (auto f = frame_metric(lists_.test, s.test_frames)) {
+        m.push_back(*f);
+        row.test[f->name] = f->value;
+      }
+      store_->log_metrics(row.run_id, "test", m);
+      for (const auto& [k, v] : metric_map(*test)) row.test[k] = v;
+    }
+    if (multi_source_) {
+      log_by_source(row.run_id, "val", scored_val_, s.val, s.val_frames);
+      log_by_source(row.run_id, "test", lists_.test, s.test, s.test_frames);
     }
     store_->finish_run(row.run_id, store::RunStatus::finished);
     tx.commit();
     row.prior_filled = s.prior_filled;
   }
 
+  // The metrics of each source's videos in `items`, as per-source rows of `split`.
+  void log_by_source(store::RunId run, const std::string& split, const std::vector<const VideoItem*>& items,
+                     const std::map<std::string, double>& scores, const FrameScores& frames) {
+    std::map<std::string, std::vector<const VideoItem*>> by_source;
+    for (const VideoItem* it : items) by_source[it->source].push_back(it);
+    for (const auto& [source, list] : by_source) {
+      std::optional<BinaryReport> r = score_items(list, scores, seed_);
+      if (!r) continue;
+      std::vector<store::Metric> m = to_store_metrics(*r);
+      if (auto f = frame_metric(list, frames)) m.push_back(*f);
+      store_->log_metrics(run, split, m, source);
+    }
+  }
+
   // ---- models ------------------------------------------------------------------------------
   void run_model(const ModelEntry& m) {
     ResultRow row;
-    row.name = m.name;
+    row.name = run_name(m.name);
+    row.entry = m.name;
+    row.held_out_source = held_out_;
     row.kind = "model";
     row.plugin = m.model.plugin;
     row.modality = m.modality;
     const auto t0 = std::chrono::steady_clock::now();
-    const RunSettings settings = model_run_settings(exp_, m);
+    RunSettings settings = model_run_settings(exp_, m);
+    if (!held_out_.empty()) settings["data.held_out_source"] = held_out_;
     settings_hash_[m.name] = settings_hash(settings);
-    const OpenedRun opened = open_run(m.name, m.model.plugin, m.modality, store::RunKind::model, settings);
+    const OpenedRun opened = open_run(row.name, m.model.plugin, m.modality, store::RunKind::model, settings);
     const store::RunId run = opened.id;
     row.run_id = run;
     if (opened.finished) {
@@ -692,7 +840,7 @@ class ExperimentRunner {
                 const std::vector<const VideoItem*>& val, const std::vector<const VideoItem*>& test,
                 const std::string& ckpt_dir, const std::string& split_suffix, bool resume,
                 std::map<std::string, double>& val_out, std::map<std::string, std::vector<double>>& test_out,
-                int& prior_filled) {
+                int& prior_filled, FrameScores& val_frames, std::map<std::string, std::vector<std::vector<double>>>& test_frames) {
     torch::manual_seed(seed_);
     std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
     if (!m.pretrained.empty()) load_pretrained(m, *model, row.run_id);
@@ -742,10 +890,18 @@ class ExperimentRunner {
         put(v.id, v.score.value_or(prior_));
       }
     };
-    if (val_src) fill(predict_videos(*model, *val_src, *agg, ps), [&](const std::string& id, double s) { val_out[id] = s; });
+    if (val_src) {
+      const std::vector<VideoScore> scores = predict_videos(*model, *val_src, *agg, ps);
+      fill(scores, [&](const std::string& id, double s) { val_out[id] = s; });
+      for (const VideoScore& v : scores)
+        if (!v.unit_scores.empty()) val_frames[v.id] = v.unit_scores;
+    }
     if (!test.empty()) {
       std::unique_ptr<SampleSource> test_src = make_source(m, in, test, train_src->normalisation());
-      fill(predict_videos(*model, *test_src, *agg, ps), [&](const std::string& id, double s) { test_out[id].push_back(s); });
+      const std::vector<VideoScore> scores = predict_videos(*model, *test_src, *agg, ps);
+      fill(scores, [&](const std::string& id, double s) { test_out[id].push_back(s); });
+      for (const VideoScore& v : scores)
+        if (!v.unit_scores.empty()) test_frames[v.id].push_back(v.unit_scores);
     }
   }
 
@@ -761,6 +917,7 @@ class ExperimentRunner {
     std::string augment;
     for (const PluginChoice& a : m.augment) augment += (augment.empty() ? "" : ", ") + a.plugin;
     params.push_back({"augment", augment});
+    for (auto& p : protocol_params()) params.push_back(std::move(p));
     store_->log_params(row.run_id, params);
     if (m.train.boolean("mixed_precision") && !resolve_device(m.train.string("device")).is_cuda())
       warn(opt_, res_, exp_.file + ":" + std::to_string(m.line) + ": model " + m.name +
@@ -772,10 +929,11 @@ class ExperimentRunner {
     const fs::path ckpt = fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name / ("run-" + std::to_string(row.run_id));
     ScoreSet s;
     std::map<std::string, std::vector<double>> test_scores;
+    std::map<std::string, std::vector<std::vector<double>>> test_frames;   // per fold
     const int folds = static_cast<int>(exp_.data.integer("folds"));
     if (folds <= 1) {
       fit_fold(m, row, lists_.train, lists_.val, lists_.test, ckpt.string(), "", continuing, s.val, test_scores,
-               s.prior_filled);
+               s.prior_filled, s.val_frames, test_frames);
     } else {
       // k-fold over train + val: out-of-fold validation scores, test = mean of the k models.
       std::vector<VideoItem> pool;
@@ -786,17 +944,34 @@ class ExperimentRunner {
         std::vector<const VideoItem*> tr, va;
         for (std::size_t i = 0; i < pool.size(); ++i) (fold[i] == f ? va : tr).push_back(ds_.find(pool[i].id));
         fit_fold(m, row, tr, va, lists_.test, (ckpt / ("fold" + std::to_string(f + 1))).string(),
-                 "_fold" + std::to_string(f + 1), continuing, s.val, test_scores, s.prior_filled);
+                 "_fold" + std::to_string(f + 1), continuing, s.val, test_scores, s.prior_filled, s.val_frames,
+                 test_frames);
       }
     }
     for (const auto& [id, v] : test_scores) s.test[id] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    // A test frame's score is the mean over the k models, as the video's is (the units of a video
+    // are the same for every fold; should they differ, the folds' frames are pooled).
+    for (const auto& [id, per_fold] : test_frames) {
+      std::vector<double>& out = s.test_frames[id];
+      const bool same = std::all_of(per_fold.begin(), per_fold.end(),
+                                    [&](const std::vector<double>& f) { return f.size() == per_fold[0].size(); });
+      if (!same) {
+        for (const auto& f : per_fold) out.insert(out.end(), f.begin(), f.end());
+        continue;
+      }
+      out.assign(per_fold[0].size(), 0.0);
+      for (const auto& f : per_fold)
+        for (std::size_t i = 0; i < f.size(); ++i) out[i] += f[i] / static_cast<double>(per_fold.size());
+    }
     return s;
   }
 
   // ---- fusion ------------------------------------------------------------------------------
   void run_fusion(const std::string& name, const PluginChoice& f) {
     ResultRow row;
-    row.name = name;
+    row.name = run_name(name);
+    row.entry = name;
+    row.held_out_source = held_out_;
     row.kind = "fusion";
     row.plugin = f.plugin;
     row.modality = "fused";
@@ -807,21 +982,22 @@ class ExperimentRunner {
     if (models.size() < 2) {
       row.status = "skipped";
       row.message = "needs at least two models with scores (have " + std::to_string(models.size()) + ")";
-      warn(opt_, res_, name + " skipped: " + row.message);
+      warn(opt_, res_, row.name + " skipped: " + row.message);
       res_.rows.push_back(std::move(row));
       return;
     }
     std::map<std::string, std::string> input_hashes;
     for (const std::string& mname : models) input_hashes[mname] = settings_hash_[mname];
-    row.run_id = open_run(name, f.plugin, "fused", store::RunKind::fusion, fusion_run_settings(f, input_hashes)).id;
+    row.run_id = open_run(row.name, f.plugin, "fused", store::RunKind::fusion, fusion_run_settings(f, input_hashes)).id;
     try {
-      std::string inputs;
-      for (const auto& m : models) inputs += (inputs.empty() ? "" : ",") + m;
+      std::string inputs;   // run names: `dflab predict` finds the input runs by them
+      for (const auto& m : models) inputs += (inputs.empty() ? "" : ",") + run_name(m);
       store_->log_params(row.run_id, {{"inputs", inputs},
                                       {"fusion", f.plugin + " " + f.params.canonical()},
                                       {"experiment_file", fs::absolute(exp_.file).string()},
                                       {"prior", std::to_string(prior_)},
                                       {"description", exp_.experiment.string("description")}});
+      store_->log_params(row.run_id, protocol_params());
       auto matrix = [&](const std::vector<const VideoItem*>& items, bool val) {
         ScoreMatrix sm(models.size());
         for (std::size_t k = 0; k < models.size(); ++k)
@@ -885,7 +1061,7 @@ class ExperimentRunner {
     } catch (const std::exception& e) {
       row.status = "failed";
       row.message = e.what();
-      warn(opt_, res_, name + " failed: " + row.message);
+      warn(opt_, res_, row.name + " failed: " + row.message);
       store_->log_params(row.run_id, {{"error", row.message}});
       store_->finish_run(row.run_id, store::RunStatus::failed);
     }
@@ -907,6 +1083,7 @@ class ExperimentRunner {
       r.video = it.id;
       r.split = it.split;
       r.label = it.label;
+      r.source = it.source;
       auto p = prep_.find(it.id);
       if (p != prep_.end()) {
         r.video_status = p->second->video_status;
@@ -1016,6 +1193,9 @@ class ExperimentRunner {
   Dataset ds_;
   ItemLists lists_;
   std::vector<const VideoItem*> scored_val_;
+  std::vector<SourceFold> folds_;        // leave_one_source_out; lists_ point into them
+  std::string held_out_;                 // the source of the fold being run; "" under "splits"
+  bool multi_source_ = false;            // the dataset has more than one source: log per-source metrics
   double prior_ = 0.5;
   std::map<std::string, const VideoPrep*> prep_;
   std::unique_ptr<RunStore> store_;

@@ -22,6 +22,19 @@
 // A model that fails (bad parameters, diverged training) is logged as failed and the experiment
 // goes on with the others; nothing already logged is lost.
 //
+// Protocols ([data] protocol): "splits" trains on train, validates on val and tests on test as
+// above. "leave_one_source_out" makes each source (datasets/dataset.h VideoItem::source) a fold:
+// every model and fusion trains on the other sources (experiment_data.h source_folds) and is
+// tested on all labelled videos of the held-out one, logged as the run MODEL@SOURCE with params
+// protocol and held_out_source. The result then carries one SourceFoldResult per source and, per
+// model and fusion, the mean test AUC and logloss over sources with a bootstrap interval
+// (metrics/source_mean.h). A source with one class only is still trained and tested: its AUC is
+// undefined (NULL in the store, left out of the mean AUC), its logloss counts. No prediction file
+// is written under leave-one-source-out.
+// When the dataset's videos come from more than one source, every run also logs its val and test
+// metrics per source (store: metrics.source). Model runs log frame_auc (metrics/frame_auc.h) beside
+// the video-level metrics, for the whole split and per source.
+//
 // Resume: a model whose run finished is not retrained (its stored predictions are reused); a run
 // that was interrupted continues from its last checkpoint; fusions are recomputed into their
 // existing runs. Logging is idempotent, so nothing is duplicated.
@@ -58,7 +71,9 @@ struct RunnerOptions {
 };
 
 struct ResultRow {
-  std::string name, kind, plugin, modality;       // kind: model | fusion
+  std::string name, kind, plugin, modality;       // kind: model | fusion; name: the run's (MODEL@SOURCE in a fold)
+  std::string entry;                              // the [[models]] name or fusion name it runs
+  std::string held_out_source;                    // leave_one_source_out: the fold's source; else ""
   std::string status;                             // finished | reused | failed | skipped
   std::string message;                            // why it failed or was skipped
   std::int64_t run_id = 0;
@@ -68,9 +83,27 @@ struct ResultRow {
   int prior_filled = 0;                           // val + test videos given the prior
 };
 
+// One held-out source of leave_one_source_out: its test videos by class, and the fold's training.
+struct SourceFoldResult {
+  std::string source;
+  std::size_t n_real = 0, n_fake = 0;            // test videos (all labelled videos of the source)
+  std::size_t n_train = 0, n_val = 0;            // of the other sources
+};
+
+// A model's or fusion's test metrics over the held-out sources (metrics/source_mean.h).
+struct SourceSummary {
+  std::string entry;                              // [[models]] name or fusion name
+  std::optional<double> auc, logloss;             // mean over sources (AUC: those with both classes)
+  int n_auc = 0;                                  // sources in the AUC mean
+  std::optional<double> auc_low, auc_high, logloss_low, logloss_high;   // bootstrap 95 % interval
+};
+
 struct ExperimentResult {
   std::string experiment, db;
   std::vector<ResultRow> rows;
+  std::string protocol = "splits";                // [data] protocol
+  std::vector<SourceFoldResult> source_folds;      // leave_one_source_out, by source
+  std::vector<SourceSummary> source_summary;       // leave_one_source_out, by entry
   std::size_t n_train = 0, n_val = 0, n_test = 0;
   PreprocessReport preprocess;
   std::string prediction_csv;     // written file, empty when there is no test split

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -302,6 +303,7 @@ class Page {
  private:
   void leaderboard(std::ostringstream& out);
   void roc(std::ostringstream& out);
+  void by_source(std::ostringstream& out);
   void histograms(std::ostringstream& out);
   void confusion(std::ostringstream& out);
   void training(std::ostringstream& out);
@@ -387,6 +389,7 @@ std::string Page::render(ReportSummary* summary) {
   std::ostringstream body;
   leaderboard(body);
   roc(body);
+  by_source(body);
   histograms(body);
   confusion(body);
   training(body);
@@ -404,6 +407,7 @@ std::string Page::render(ReportSummary* summary) {
       << (asc ? "lowest" : "highest") << " first) \xC2\xB7 threshold " << format_fixed(o_.threshold, 3)
       << " \xC2\xB7 store " << html_escape(db_.path()) << "</p>\n"
       << "<nav><a href=\"#leaderboard\">Leaderboard</a><a href=\"#roc\">ROC curves</a>"
+      << "<a href=\"#by-source\">By source</a>"
       << "<a href=\"#score-histograms\">Score histograms</a><a href=\"#confusion\">Confusion matrices</a>"
       << "<a href=\"#training-curves\">Training curves</a><a href=\"#dataset\">Dataset</a>"
       << "<a href=\"#hardest-videos\">Hardest videos</a></nav>\n</header>\n";
@@ -550,6 +554,108 @@ void Page::roc(std::ostringstream& out) {
   }
   if (!missing.empty())
     out << "<p class=\"note\">Not on the charts: " << html_escape(join(missing, "; ")) << "</p>\n";
+  out << "</section>\n";
+}
+
+// Per source (generator): the runs' stored per-source AUC on the report's split and on test (where
+// leave-one-source-out tests each held-out source), a row per model or fusion (a run MODEL@SOURCE
+// holding a row for SOURCE counts as MODEL), the mean over sources; then one ROC chart per source
+// from the predictions of that source's videos (the `videos` table says which source a video has).
+void Page::by_source(std::ostringstream& out) {
+  out << "<section id=\"by-source\">\n<h2>By source</h2>\n";
+  std::vector<std::string> splits = {o_.split};
+  if (o_.split != "test") splits.push_back("test");
+  auto entry_of = [](const RunData& r, const std::string& source) {
+    const std::string suffix = "@" + source;
+    std::string label = r.label;
+    if (label.size() > suffix.size() && label.compare(label.size() - suffix.size(), suffix.size(), suffix) == 0)
+      label.resize(label.size() - suffix.size());
+    return label;
+  };
+  bool any = false;
+  for (const std::string& split : splits) {
+    std::vector<std::string> entries, sources;
+    std::map<std::pair<std::string, std::string>, std::optional<double>> auc;
+    std::map<std::string, std::string> color;
+    for (const RunData& r : runs_)
+      for (const store::MetricRow& m : r.detail.source_metrics) {
+        if (m.split != split || m.name != "auc") continue;
+        const std::string e = entry_of(r, m.source);
+        if (std::find(entries.begin(), entries.end(), e) == entries.end()) entries.push_back(e);
+        if (std::find(sources.begin(), sources.end(), m.source) == sources.end()) sources.push_back(m.source);
+        auc[{e, m.source}] = m.value;
+        color.emplace(e, r.color);
+      }
+    if (entries.empty()) continue;
+    any = true;
+    std::sort(sources.begin(), sources.end());
+    out << "<h3>AUC per source on " << html_escape(split) << "</h3>\n<table class=\"by-source\" data-split=\""
+        << html_escape(split) << "\">\n<thead><tr><th>run</th>";
+    for (const auto& src : sources) out << "<th>" << html_escape(src) << "</th>";
+    out << "<th>mean</th></tr></thead>\n<tbody>\n";
+    for (const auto& e : entries) {
+      out << "<tr><td><span class=\"swatch\" style=\"background:" << color[e] << "\"></span>" << html_escape(e)
+          << "</td>";
+      double sum = 0;
+      int n = 0;
+      for (const auto& src : sources) {
+        auto it = auc.find({e, src});
+        const std::optional<double> v = it == auc.end() ? std::nullopt : it->second;
+        if (v) {
+          sum += *v;
+          ++n;
+        }
+        out << num_cell(v, 4);
+      }
+      out << num_cell(n ? std::optional<double>(sum / n) : std::nullopt, 4) << "</tr>\n";
+    }
+    out << "</tbody>\n</table>\n";
+
+    // ROC per source, from the predictions of the split joined with each video's source.
+    std::map<std::string, std::string> source_of;
+    for (store::ExperimentId exp : experiments_)
+      for (const store::VideoRecord& v : db_.videos(exp))
+        if (!v.source.empty()) source_of[v.video] = v.source;
+    out << "<div class=\"figs\">";
+    for (const auto& src : sources) {
+      LineChart c;
+      c.id = "fig-roc-" + split + "-" + src;
+      c.title = "ROC, source " + src + " (" + split + ")";
+      c.x = {"false positive rate", 0.0, 1.0, false};
+      c.y = {"true positive rate", 0.0, 1.0, false};
+      c.diagonal = true;
+      c.width = 420;
+      c.plot_height = 300;
+      std::set<std::string> drawn;
+      for (const RunData& r : runs_) {
+        const std::string e = entry_of(r, src);
+        if (drawn.count(e)) continue;
+        std::vector<int> labels;
+        std::vector<double> scores;
+        for (const store::Prediction& p : db_.predictions(r.detail.run.id, split)) {
+          auto it = source_of.find(p.video);
+          if (!p.label || it == source_of.end() || it->second != src) continue;
+          labels.push_back(*p.label);
+          scores.push_back(p.score);
+        }
+        if (std::count(labels.begin(), labels.end(), 1) == 0 || std::count(labels.begin(), labels.end(), 0) == 0)
+          continue;
+        const RocCurve roc = roc_curve(labels, scores);
+        c.series.push_back({e + " (AUC " + format_fixed(roc_auc(roc), 4) + ")", r.color, roc.fpr, roc.tpr});
+        drawn.insert(e);
+      }
+      if (c.series.empty()) continue;
+      std::string file = "roc_" + split + "_" + src + ".svg";
+      for (char& ch : file)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') ch = '_';
+      figure(out, file, line_chart_svg(c));
+    }
+    out << "</div>\n";
+  }
+  if (!any)
+    out << "<p class=\"empty\">no run stored per-source metrics (the runner does when the data has more than one "
+           "source: [data] source_column, or videos in several folders; see [data] protocol = "
+           "\"leave_one_source_out\")</p>\n";
   out << "</section>\n";
 }
 

@@ -13,7 +13,8 @@
 //   ReportSummary s = write_report(db, opt, "runs/report.html");
 //
 // Sections (element ids, stable for tests and links): leaderboard, roc (figures fig-roc and
-// fig-roc-log), score-histograms, confusion, training-curves, dataset, hardest-videos. A section
+// fig-roc-log), by-source (per-source AUC tables on the split and on test, and a ROC chart per
+// source, fig-roc-<split>-<source>), score-histograms, confusion, training-curves, dataset, hardest-videos. A section
 // with nothing to show says why. Under the title, each experiment's description (the `description`
 // param of its latest run that has one: `[experiment] description` in the TOML) in a
 // <p class="description">.

@@ -272,16 +272,17 @@ void RunStore::log_epoch_metrics(RunId run, int epoch, const std::vector<EpochMe
   tx.commit();
 }
 
-void RunStore::log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values) {
+void RunStore::log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values,
+                           const std::string& source) {
   check_name("split", split);
   Transaction tx(db_);
   require_run(run);
   Statement st = db_.prepare(
-      "INSERT INTO metrics(run_id, split, name, value, note) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT(run_id, split, name) DO UPDATE SET value = excluded.value, note = excluded.note");
+      "INSERT INTO metrics(run_id, split, name, value, note, source) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(run_id, split, source, name) DO UPDATE SET value = excluded.value, note = excluded.note");
   for (const Metric& m : values) {
     check_name("metric", m.name);
-    st.bind_all(run, split, m.name, m.value, m.note).run();
+    st.bind_all(run, split, m.name, m.value, m.note, source).run();
   }
   tx.commit();
 }
@@ -324,18 +325,18 @@ void RunStore::log_videos(ExperimentId experiment, const std::vector<VideoRecord
   }
   Statement st = db_.prepare(std::string(
       "INSERT INTO videos(experiment_id, split, video, label, video_status, video_message, audio_status, "
-      "audio_message, thumbnail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "audio_message, thumbnail, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(experiment_id, split, video) DO UPDATE SET label = excluded.label, "
       "video_status = excluded.video_status, video_message = excluded.video_message, "
       "audio_status = excluded.audio_status, audio_message = excluded.audio_message, "
-      "thumbnail = excluded.thumbnail, updated = ") + k_now);
+      "thumbnail = excluded.thumbnail, source = excluded.source, updated = ") + k_now);
   for (const VideoRecord& v : videos) {
     check_name("video", v.video);
     if (v.label && *v.label != 0 && *v.label != 1)
       throw StoreError("video '" + v.video + "': label " + std::to_string(*v.label) +
                        " is not 0 (real) or 1 (fake)");
     st.bind_all(experiment, v.split, v.video, v.label, v.video_status, v.video_message, v.audio_status,
-                v.audio_message, v.thumbnail)
+                v.audio_message, v.thumbnail, v.source)
         .run();
   }
   tx.commit();
@@ -467,9 +468,13 @@ RunDetail RunStore::get_run(RunId run) const {
     while (st.step()) d.params.emplace_back(st.text_at(0), st.text_at(1));
   }
   {
-    Statement st = db_.prepare("SELECT split, name, value, note FROM metrics WHERE run_id = ? ORDER BY split, name");
+    Statement st = db_.prepare(
+        "SELECT split, name, value, note, source FROM metrics WHERE run_id = ? ORDER BY split, source, name");
     st.bind_all(run);
-    while (st.step()) d.metrics.push_back({st.text_at(0), st.text_at(1), st.optional_double_at(2), st.text_at(3)});
+    while (st.step()) {
+      MetricRow m{st.text_at(0), st.text_at(1), st.optional_double_at(2), st.text_at(3), st.text_at(4)};
+      (m.source.empty() ? d.metrics : d.source_metrics).push_back(std::move(m));
+    }
   }
   {
     Statement st = db_.prepare(
@@ -508,7 +513,7 @@ std::vector<Prediction> RunStore::predictions(RunId run, const std::string& spli
 
 std::vector<VideoRecord> RunStore::videos(ExperimentId experiment, const std::string& split) const {
   Statement st = db_.prepare(
-      "SELECT video, split, label, video_status, video_message, audio_status, audio_message, thumbnail "
+      "SELECT video, split, label, video_status, video_message, audio_status, audio_message, thumbnail, source "
       "FROM videos WHERE experiment_id = ?1 AND (?2 = '' OR split = ?2) ORDER BY split, video");
   st.bind(1, experiment).bind(2, split);
   std::vector<VideoRecord> out;
@@ -522,6 +527,7 @@ std::vector<VideoRecord> RunStore::videos(ExperimentId experiment, const std::st
     v.audio_status = st.text_at(5);
     v.audio_message = st.text_at(6);
     v.thumbnail = st.text_at(7);
+    v.source = st.text_at(8);
     out.push_back(std::move(v));
   }
   return out;
@@ -536,7 +542,7 @@ Leaderboard RunStore::leaderboard(const LeaderboardQuery& query) const {
   const std::string sql = std::string("SELECT ") + k_summary_columns + ", m.value" +
                           " FROM metrics m JOIN runs r ON r.id = m.run_id"
                           " JOIN experiments e ON e.id = r.experiment_id"
-                          " WHERE r.status = 'finished' AND m.split = ?1 AND m.name = ?2"
+                          " WHERE r.status = 'finished' AND m.split = ?1 AND m.name = ?2 AND m.source = ''"
                           " AND (?3 IS NULL OR e.name = ?3)"
                           " ORDER BY m.value IS NULL, m.value " +
                           (lb.ascending ? "ASC" : "DESC") + ", r.id";
@@ -549,12 +555,33 @@ Leaderboard RunStore::leaderboard(const LeaderboardQuery& query) const {
     row.rank = static_cast<int>(lb.rows.size()) + 1;
     lb.rows.push_back(std::move(row));
   }
-  Statement all = db_.prepare("SELECT name, value FROM metrics WHERE run_id = ? AND split = ?");
+  Statement all = db_.prepare("SELECT name, value FROM metrics WHERE run_id = ? AND split = ? AND source = ''");
   for (LeaderboardRow& row : lb.rows) {
     all.bind_all(row.run.id, query.split);
     while (all.step()) row.metrics[all.text_at(0)] = all.optional_double_at(1);
   }
   return lb;
+}
+
+std::vector<SourceMetric> RunStore::source_metrics(const SourceMetricQuery& query) const {
+  const std::string sql = std::string("SELECT ") + k_summary_columns + ", m.source, m.value, m.note" +
+                          " FROM metrics m JOIN runs r ON r.id = m.run_id"
+                          " JOIN experiments e ON e.id = r.experiment_id"
+                          " WHERE r.status = 'finished' AND m.split = ?1 AND m.name = ?2 AND m.source != ''"
+                          " AND (?3 IS NULL OR e.name = ?3)"
+                          " ORDER BY e.name, r.id, m.source";
+  Statement st = db_.prepare(sql);
+  st.bind(1, query.split).bind(2, query.metric).bind(3, query.experiment);
+  std::vector<SourceMetric> out;
+  while (st.step()) {
+    SourceMetric m;
+    m.run = read_summary(st);
+    m.source = st.text_at(k_summary_n_columns);
+    m.value = st.optional_double_at(k_summary_n_columns + 1);
+    m.note = st.text_at(k_summary_n_columns + 2);
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 std::vector<std::string> RunStore::metric_names(const std::string& split,

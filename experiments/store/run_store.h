@@ -13,11 +13,13 @@
 //   store.log_predictions(run, "val", {{"a.mp4", 1, 0.93}, {"b.mp4", 0, 0.12}});  // one transaction
 //   store.log_metrics(run, "val", {{"logloss", 0.31}, {"auc", 0.95},
 //                                  {"tpr_at_fpr", 0.40, "fpr=1e-3"}});
+//   store.log_metrics(run, "val", {{"auc", 0.91}}, /*source=*/"sadtalker");   // the split's sadtalker videos
 //   store.add_artifact(run, "checkpoint", "runs/ckpt/video-effnet-e4.pt");
 //   store.log_videos(exp, {{"c.mp4", "val", 1, "no_face", "no face track in 16 frames", "ok", "", ""}});
 //   store.finish_run(run, RunStatus::finished);
 //
 //   Leaderboard lb = store.leaderboard({"auc", "val"});            // best first
+//   std::vector<SourceMetric> by_source = store.source_metrics({"auc", "test"});   // per-source values
 //   RunDetail d = store.get_run(store.resolve_run("ffdv-av-baseline/video-effnet"));
 //
 // Resuming (runner --resume): find the run instead of beginning a new one, then log again.
@@ -113,6 +115,7 @@ struct VideoRecord {
   std::string audio_status{};    // ok, no_audio_stream, unreadable, feature_error, off
   std::string audio_message{};
   std::string thumbnail{};       // path of a face crop image (PNG) in the face cache; '' if none
+  std::string source{};          // where the video comes from (datasets/dataset.h VideoItem::source)
 };
 
 struct Experiment {
@@ -144,6 +147,7 @@ struct MetricRow {
   std::string name{};
   std::optional<double> value{};
   std::string note{};
+  std::string source{};          // '' = the whole split; else only that source's videos of it
 };
 
 struct EpochMetricRow {
@@ -157,7 +161,8 @@ struct RunDetail {
   RunSummary run{};
   std::string config_toml{};
   std::vector<std::pair<std::string, std::string>> params{};      // sorted by key
-  std::vector<MetricRow> metrics{};                                // by split, name
+  std::vector<MetricRow> metrics{};                                // whole splits (source ''), by split, name
+  std::vector<MetricRow> source_metrics{};                         // per source, by split, source, name
   std::vector<EpochMetricRow> epoch_metrics{};                     // by epoch, split, name
   std::vector<Artifact> artifacts{};                               // in logging order
   std::map<std::string, std::int64_t> prediction_counts{};        // split → videos
@@ -180,6 +185,21 @@ struct LeaderboardRow {
   RunSummary run{};
   std::optional<double> value{};           // the ranked metric
   std::map<std::string, std::optional<double>> metrics{};  // every metric of the run on the split
+};
+
+// Per-source values of one metric on one split (RunStore::source_metrics), for tables with one
+// column per source (`dflab leaderboard --by source`).
+struct SourceMetricQuery {
+  std::string metric = "auc";
+  std::string split = "test";
+  std::optional<std::string> experiment{};  // by name; all experiments when empty
+};
+
+struct SourceMetric {
+  RunSummary run{};
+  std::string source{};
+  std::optional<double> value{};
+  std::string note{};
 };
 
 struct Leaderboard {
@@ -217,7 +237,9 @@ class RunStore {
   void resume_run(RunId run);
   void log_params(RunId run, const std::vector<std::pair<std::string, std::string>>& params);
   void log_epoch_metrics(RunId run, int epoch, const std::vector<EpochMetric>& values);
-  void log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values);
+  // `source` empty: the whole split; else the metrics of that source's videos in the split.
+  void log_metrics(RunId run, const std::string& split, const std::vector<Metric>& values,
+                   const std::string& source = "");
   void log_predictions(RunId run, const std::string& split, const std::vector<Prediction>& predictions);
   // Unique per (run, kind, path); logging the same file again updates its digest.
   void add_artifact(RunId run, const std::string& kind, const std::string& path, const std::string& sha256 = "");
@@ -247,7 +269,10 @@ class RunStore {
   std::vector<Prediction> predictions(RunId run, const std::string& split) const;   // by video
   // Preprocessing outcomes of an experiment, by split then video; `split` empty = every split.
   std::vector<VideoRecord> videos(ExperimentId experiment, const std::string& split = "") const;
+  // Ranks whole-split metrics (source ''), as the `leaderboard` view does.
   Leaderboard leaderboard(const LeaderboardQuery& query) const;
+  // Per-source rows of finished runs, by experiment, run id and source.
+  std::vector<SourceMetric> source_metrics(const SourceMetricQuery& query) const;
   // Metric names present on `split` (of finished runs, optionally of one experiment), sorted.
   std::vector<std::string> metric_names(const std::string& split,
                                         const std::optional<std::string>& experiment = {}) const;

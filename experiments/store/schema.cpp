@@ -124,6 +124,52 @@ CREATE TABLE videos (
      R"sql(
 ALTER TABLE artifacts ADD COLUMN sha256 TEXT NOT NULL DEFAULT '';
 )sql"},
+
+    // SQLite cannot change a UNIQUE constraint in place: the table is rebuilt (its rows copied
+    // with source '') and the view that reads it dropped first and made again, now over the
+    // whole-split rows only (source = '') and with frame_auc.
+    {6, "the source dimension: metrics.source (per-source metrics, leave-one-source-out), videos.source",
+     R"sql(
+DROP VIEW leaderboard;
+CREATE TABLE metrics_v6 (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  split  TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  value  REAL,
+  note   TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  UNIQUE (run_id, split, source, name)
+);
+INSERT INTO metrics_v6(run_id, split, name, value, note, source)
+  SELECT run_id, split, name, value, note, '' FROM metrics;
+DROP TABLE metrics;
+ALTER TABLE metrics_v6 RENAME TO metrics;
+CREATE INDEX metrics_by_name ON metrics(split, name, value);
+CREATE INDEX metrics_by_source ON metrics(split, source, name);
+ALTER TABLE videos ADD COLUMN source TEXT NOT NULL DEFAULT '';
+CREATE VIEW leaderboard AS
+SELECT r.id AS run_id,
+       e.name AS experiment,
+       r.name AS run,
+       r.kind, r.plugin, r.modality,
+       m.split,
+       MAX(CASE WHEN m.name = 'logloss'    THEN m.value END) AS logloss,
+       MAX(CASE WHEN m.name = 'auc'        THEN m.value END) AS auc,
+       MAX(CASE WHEN m.name = 'tpr_at_fpr' THEN m.value END) AS tpr_at_fpr,
+       MAX(CASE WHEN m.name = 'eer'        THEN m.value END) AS eer,
+       MAX(CASE WHEN m.name = 'f1'         THEN m.value END) AS f1,
+       MAX(CASE WHEN m.name = 'accuracy'   THEN m.value END) AS accuracy,
+       MAX(CASE WHEN m.name = 'precision'  THEN m.value END) AS precision,
+       MAX(CASE WHEN m.name = 'recall'     THEN m.value END) AS recall,
+       MAX(CASE WHEN m.name = 'frame_auc'  THEN m.value END) AS frame_auc,
+       (julianday(r.finished) - julianday(r.started)) * 86400.0 AS duration_s,
+       r.started, r.finished
+FROM runs r
+JOIN experiments e ON e.id = r.experiment_id
+JOIN metrics m ON m.run_id = r.id
+WHERE r.status = 'finished' AND m.source = ''
+GROUP BY r.id, m.split;
+)sql"},
 };
 
 bool table_exists(const Database& db, const char* name) {
@@ -140,7 +186,7 @@ int current_schema_version() { return static_cast<int>(k_migrations.size()); }
 
 const std::vector<std::string>& leaderboard_view_metrics() {
   static const std::vector<std::string> names = {"logloss", "auc", "tpr_at_fpr", "eer",
-                                                 "f1", "accuracy", "precision", "recall"};
+                                                 "f1", "accuracy", "precision", "recall", "frame_auc"};
   return names;
 }
 

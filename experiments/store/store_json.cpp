@@ -38,6 +38,9 @@ nlohmann::json to_json(const RunDetail& d) {
     metrics[m.split][m.name] = opt(m.value);
     if (!m.note.empty()) notes[m.split][m.name] = m.note;
   }
+  // {"val": {"sadtalker": {"auc": 0.8, ...}}}: absent when the run logged no per-source rows.
+  nlohmann::json by_source = nlohmann::json::object();
+  for (const MetricRow& m : d.source_metrics) by_source[m.split][m.source][m.name] = opt(m.value);
   nlohmann::json epochs = nlohmann::json::array();
   for (const EpochMetricRow& e : d.epoch_metrics)
     epochs.push_back({{"epoch", e.epoch}, {"split", e.split}, {"name", e.name}, {"value", opt(e.value)}});
@@ -45,9 +48,11 @@ nlohmann::json to_json(const RunDetail& d) {
   for (const Artifact& a : d.artifacts) artifacts.push_back({{"kind", a.kind}, {"path", a.path}, {"sha256", a.sha256}});
   nlohmann::json predictions = nlohmann::json::object();
   for (const auto& [split, n] : d.prediction_counts) predictions[split] = n;
-  return {{"run", to_json(d.run)}, {"config_toml", d.config_toml}, {"params", params},
-          {"metrics", metrics},    {"notes", notes},                {"epochs", epochs},
-          {"artifacts", artifacts}, {"predictions", predictions}};
+  nlohmann::json out = {{"run", to_json(d.run)}, {"config_toml", d.config_toml}, {"params", params},
+                        {"metrics", metrics},    {"notes", notes},                {"epochs", epochs},
+                        {"artifacts", artifacts}, {"predictions", predictions}};
+  if (!by_source.empty()) out["metrics_by_source"] = by_source;
+  return out;
 }
 
 nlohmann::json to_json(const Leaderboard& lb) {

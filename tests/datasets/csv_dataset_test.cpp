@@ -51,6 +51,58 @@ TEST(CsvDataset, NamedColumnsInAnyOrder) {
   EXPECT_EQ(ds.items[0].label, 1);
 }
 
+TEST(CsvDataset, SourceFromTheNamedColumnElseTheParentFolder) {
+  testing::TempDir d;
+  const auto csv = d.write("labels.csv",
+                           "path,target,Source\n"
+                           "gen_a/x.mp4,1,sadtalker\n"
+                           "gen_b/y.mp4,0,\n"          // empty cell: the parent folder
+                           "z.mp4,0,hyperlips\n");
+  for (const char* f : {"gen_a/x.mp4", "gen_b/y.mp4", "z.mp4"}) d.write(f, "");
+  ReadOptions with_column;
+  with_column.source_column = "source";   // column names compare case-insensitively
+  Dataset ds = read_csv_dataset(csv, with_column);
+  ASSERT_EQ(ds.items.size(), 3u);
+  EXPECT_EQ(ds.items[0].source, "sadtalker");
+  EXPECT_EQ(ds.items[1].source, "gen_b");
+  EXPECT_EQ(ds.items[2].source, "hyperlips");
+  EXPECT_EQ(ds.sources(), (std::vector<std::string>{"gen_b", "hyperlips", "sadtalker"}));
+
+  Dataset by_folder = read_csv_dataset(csv);
+  EXPECT_EQ(by_folder.items[0].source, "gen_a");
+  EXPECT_EQ(by_folder.items[2].source, d.path().filename().string()) << "a file beside the CSV: the CSV's folder";
+}
+
+TEST(CsvDataset, SourceColumnMissingIsAnErrorNamingTheFileWhateverThePolicy) {
+  testing::TempDir d;
+  const auto csv = d.write("labels.csv", "path,target\nx.mp4,1\n");
+  const auto headerless = d.write("bare.csv", "x.mp4,1\n");
+  d.write("x.mp4", "");
+  ReadOptions o;
+  o.source_column = "generator";
+  o.policy = ProblemPolicy::skip;
+  try {
+    read_csv_dataset(csv, o);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(csv), std::string::npos) << what;
+    EXPECT_NE(what.find("generator"), std::string::npos) << what;
+    EXPECT_NE(what.find("columns: path, target"), std::string::npos) << what;
+  }
+  EXPECT_THROW(read_csv_dataset(headerless, o), ConfigError);
+}
+
+TEST(CsvDataset, TalkingHeadsSources) {
+  const std::string csv = DFLAB_SHARED_DIR "/data/talking-heads/labels.csv";
+  if (!std::filesystem::is_regular_file(csv)) GTEST_SKIP() << "no shared samples at " << csv;
+  ReadOptions o;
+  o.source_column = "source";
+  o.check_files = false;
+  const Dataset ds = read_csv_dataset(csv, o);
+  EXPECT_EQ(ds.sources(), (std::vector<std::string>{"hyperlips", "sadtalker", "vexpress"}));
+}
+
 TEST(CsvDataset, ProblemsWithLines) {
   testing::TempDir d;
   const auto csv = d.write("l.csv",

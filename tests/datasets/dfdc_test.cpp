@@ -33,6 +33,7 @@ TEST(Dfdc, ReadsLabelsSplitsAndOriginals) {
   EXPECT_EQ(ds.find("r2.mp4")->split, "val");
   EXPECT_FALSE(ds.find("r1.mp4")->original.has_value());
   EXPECT_EQ(ds.count("val", 1), 1u);
+  EXPECT_EQ(ds.find("f1.mp4")->source, "part_0") << "a DFDC video's source is its part folder";
 }
 
 TEST(Dfdc, SyntaxErrorIsReportedWithItsLine) {

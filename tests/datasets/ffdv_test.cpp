@@ -132,7 +132,7 @@ TEST(Ffdv, NoLabelFilesAtAllIsAProblem) {
 TEST(Ffdv, SingleLabelFileWithoutFileChecks) {
   testing::TempDir d;
   const auto label = d.write("val_label.txt", "video_name,target\nx.mp4,1\ny.mp4,0\n");
-  Dataset ds = read_ffdv_label_file(label, "val", "", {ProblemPolicy::stop, /*check_files=*/false, /*root=*/""});
+  Dataset ds = read_ffdv_label_file(label, "val", "", {ProblemPolicy::stop, /*check_files=*/false, /*root=*/"", /*source_column=*/""});
   ASSERT_EQ(ds.items.size(), 2u);
   EXPECT_EQ(ds.items[0].path, (d.path() / "x.mp4").string());
   EXPECT_THROW(read_ffdv_label_file(label, "val", ""), ConfigError) << "files missing when checked";

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "experiments/builtin_plugins.h"
 
@@ -29,16 +30,36 @@ class ExperimentDataTest : public ::testing::Test {
     std::ofstream(dir_ / rel) << text;
     return (dir_ / rel).string();
   }
-  Dataset load(const std::string& data_section) {
+  ExperimentConfig config(const std::string& data_section, const std::string& val_fraction = "0.0") {
     const std::string toml = write("exp.toml", "[experiment]\nname = \"d\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
-                                               "val_fraction = 0.0\n" + data_section);
+                                               "val_fraction = " + val_fraction + "\n" + data_section);
     Registry reg = builtin_registry();
-    return load_experiment_dataset(load_experiment(toml, reg));
+    return load_experiment(toml, reg);
+  }
+  Dataset load(const std::string& data_section) { return load_experiment_dataset(config(data_section)); }
+  // Ten clips, five per source (gen_a, gen_b), alternating labels; `extra` rows appended.
+  void write_two_sources(const std::string& extra = "") {
+    std::string csv = "path,label,source,split\n";
+    for (int i = 0; i < 10; ++i) {
+      const std::string name = "clips/s" + std::to_string(i) + ".mp4";
+      std::ofstream(dir_ / "data" / name) << "x";
+      csv += name + "," + std::to_string(i % 2) + "," + (i < 5 ? "gen_a" : "gen_b") + ",train\n";
+    }
+    write("data/labels.csv", csv + extra);
+  }
+  static std::vector<std::string> ids(const std::vector<VideoItem>& items) {
+    std::vector<std::string> out;
+    for (const auto& v : items) out.push_back(v.id);
+    return out;
   }
   static std::map<std::string, std::string> splits(const Dataset& ds) {
     std::map<std::string, std::string> out;
     for (const auto& v : ds.items) out[v.id] = v.split;
     return out;
+  }
+  std::string read_all(const fs::path& rel) {
+    std::ifstream in(dir_ / rel);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
   fs::path dir_;
 };
@@ -85,6 +106,87 @@ TEST_F(ExperimentDataTest, VideosListedOutsideTheRootAreKeptWithAWarningNamingFi
   // The same dataset read by its layout (no train/val/test keys) warns as well.
   write("data/labels.csv", "path,label\nclips/a.mp4,1\n../outside.mp4,0\n");
   EXPECT_EQ(load("").warnings.size(), 1u);
+}
+
+TEST_F(ExperimentDataTest, SourceFoldsHoldOutEachSourceInTurn) {
+  // gen_a's clip s0 is in "val": it validates gen_b's fold and is tested on in gen_a's fold.
+  write_two_sources("clips/a.mp4,1,gen_c,test\nclips/b.mp4,,gen_c,test\n");
+  std::string text = read_all("data/labels.csv");
+  text.replace(text.find("clips/s0.mp4,0,gen_a,train"), 26, "clips/s0.mp4,0,gen_a,val  ");
+  write("data/labels.csv", text);
+  const ExperimentConfig exp = config("train = \"labels.csv\"\nsource_column = \"source\"\n"
+                                      "protocol = \"leave_one_source_out\"\n");
+  const Dataset ds = load_experiment_dataset(exp);
+  EXPECT_EQ(ds.sources(), (std::vector<std::string>{"gen_a", "gen_b", "gen_c"}));
+  const std::vector<SourceFold> folds = source_folds(exp, ds);
+  ASSERT_EQ(folds.size(), 3u) << "every source with a labelled video, sorted";
+  EXPECT_EQ(folds[0].source, "gen_a");
+  EXPECT_EQ(ids(folds[0].test), (std::vector<std::string>{"clips/s0.mp4", "clips/s1.mp4", "clips/s2.mp4",
+                                                           "clips/s3.mp4", "clips/s4.mp4"}))
+      << "every labelled clip of the held-out source, whatever its split";
+  EXPECT_EQ(folds[0].n_real, 3u);
+  EXPECT_EQ(folds[0].n_fake, 2u);
+  EXPECT_EQ(folds[0].train.size(), 5u) << "gen_b's train rows; gen_c's only labelled clip is a test row";
+  EXPECT_TRUE(folds[0].val.empty()) << "no val rows among gen_b and gen_c, val_fraction = 0";
+  EXPECT_EQ(ids(folds[1].val), (std::vector<std::string>{"clips/s0.mp4"})) << "the other sources' val rows";
+  EXPECT_EQ(folds[1].train.size(), 4u);
+  EXPECT_EQ(folds[2].source, "gen_c");
+  EXPECT_EQ(ids(folds[2].test), (std::vector<std::string>{"clips/a.mp4"})) << "the unlabelled clip is not tested";
+  for (const auto& f : folds)
+    for (const auto& v : f.train) EXPECT_NE(v.source, f.source);
+}
+
+TEST_F(ExperimentDataTest, SourceFoldsCarveValidationOutOfTheOtherSourcesWhenThereIsNone) {
+  write_two_sources();
+  const ExperimentConfig exp = config("train = \"labels.csv\"\nsource_column = \"source\"\n"
+                                      "protocol = \"leave_one_source_out\"\n", "0.4");
+  const Dataset ds = load_experiment_dataset(exp);
+  for (const auto& v : ds.items) EXPECT_EQ(v.split, "train") << "no carve-out over every source at once";
+  const std::vector<SourceFold> folds = source_folds(exp, ds);
+  ASSERT_EQ(folds.size(), 2u);
+  for (const auto& f : folds) {
+    EXPECT_EQ(f.test.size(), 5u);
+    EXPECT_EQ(f.train.size() + f.val.size(), 5u);
+    ASSERT_FALSE(f.val.empty()) << f.source;
+    ASSERT_FALSE(f.train.empty()) << f.source;
+    for (const auto& v : f.val) {
+      EXPECT_NE(v.source, f.source);
+      EXPECT_EQ(v.split, "val");
+    }
+    std::set<int> val_labels;
+    for (const auto& v : f.val) val_labels.insert(*v.label);
+    EXPECT_EQ(val_labels.size(), 2u) << "stratified: both classes in val";
+  }
+  // Seeded: the same folds again.
+  EXPECT_EQ(ids(source_folds(exp, ds)[0].val), ids(folds[0].val));
+}
+
+TEST_F(ExperimentDataTest, SourceFoldProblemsAreClearErrors) {
+  write_two_sources();
+  auto message = [&](const std::string& data) {
+    try {
+      const ExperimentConfig exp = config("train = \"labels.csv\"\n" + data);
+      source_folds(exp, load_experiment_dataset(exp));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // Without source_column every clip's source is its folder, "clips": one source.
+  const std::string loso = "protocol = \"leave_one_source_out\"\n";
+  const std::string one = message(loso);
+  EXPECT_NE(one.find("at least two sources; found 1 (clips)"), std::string::npos) << one;
+  const std::string unknown = message(loso + "source_column = \"source\"\nholdout_sources = [\"gen_a\", \"gen_z\"]\n");
+  EXPECT_NE(unknown.find("source 'gen_z' has no labelled videos (sources with labelled videos: gen_a, gen_b)"),
+            std::string::npos) << unknown;
+  const std::string column = message(loso + "source_column = \"generator\"\n");
+  EXPECT_NE(column.find("no such column"), std::string::npos) << column;
+  EXPECT_NE(column.find("labels.csv"), std::string::npos) << column;
+  const std::string protocol = message("protocol = \"loso\"\n");
+  EXPECT_NE(protocol.find("protocol"), std::string::npos) << protocol;
+  EXPECT_NE(protocol.find("leave_one_source_out"), std::string::npos) << protocol;
+  const std::string folds = message(loso + "source_column = \"source\"\nfolds = 3\n");
+  EXPECT_NE(folds.find("exclude each other"), std::string::npos) << folds;
 }
 
 }  // namespace

@@ -373,8 +373,55 @@ TEST(ReportEmpty, SectionsSayWhyTheyAreEmpty) {
   EXPECT_NE(section(html, "hardest-videos").find("no labelled predictions on split val"), std::string::npos);
   EXPECT_NE(section(html, "score-histograms").find("class=\"empty\""), std::string::npos);
   EXPECT_NE(section(html, "confusion").find("class=\"empty\""), std::string::npos);
+  EXPECT_NE(section(html, "by-source").find("no run stored per-source metrics"), std::string::npos);
   // The stored numbers still make the leaderboard.
   EXPECT_NE(section(html, "leaderboard").find(">0.8000</td>"), std::string::npos);
+}
+
+// Leave-one-source-out runs (MODEL@SOURCE, each tested on its source) make one row per model with a
+// column per source, and a ROC chart per source from the test predictions of that source's videos.
+TEST(ReportBySource, PerSourceAucTableAndRocPerSource) {
+  store::testing::TempDir tmp;
+  {
+    store::RunStore s = store::RunStore::open(tmp.file("runs.sqlite"));
+    const auto exp = s.experiment("loso");
+    std::vector<store::VideoRecord> videos;
+    for (const char* src : {"gen_a", "gen_b"})
+      for (int i = 0; i < 4; ++i)
+        videos.push_back({std::string(src) + "_" + std::to_string(i) + ".mp4", "train", i % 2, "ok", "", "off", "", "", src});
+    s.log_videos(exp, videos);
+    const std::map<std::string, double> auc = {{"gen_a", 1.0}, {"gen_b", 0.5}};
+    for (const char* src : {"gen_a", "gen_b"}) {
+      const auto run = s.begin_run({exp, std::string("meso@") + src, "meso4", "video", store::RunKind::model, "", {}, ""});
+      std::vector<store::Prediction> preds;
+      for (int i = 0; i < 4; ++i) {
+        const double score = std::string(src) == "gen_a" ? 0.2 + 0.6 * (i % 2) : 0.5;   // gen_b: all tied
+        preds.push_back({std::string(src) + "_" + std::to_string(i) + ".mp4", i % 2, score});
+      }
+      s.log_predictions(run, "test", preds);
+      s.log_metrics(run, "val", {{"auc", 0.7}});
+      s.log_metrics(run, "test", {{"auc", auc.at(src)}});
+      s.log_metrics(run, "test", {{"auc", auc.at(src)}}, src);
+      s.finish_run(run, store::RunStatus::finished);
+    }
+  }
+  const store::RunStore db = open_ro(tmp.file("runs.sqlite"));
+  const std::string html = render_report(db, {});
+  const std::string sec = section(html, "by-source");
+  EXPECT_NE(sec.find("AUC per source on test"), std::string::npos) << sec;
+  EXPECT_EQ(sec.find("AUC per source on val"), std::string::npos) << "no per-source rows on val";
+  EXPECT_NE(sec.find("<th>gen_a</th><th>gen_b</th><th>mean</th>"), std::string::npos) << sec;
+  // One row "meso" (both fold runs), AUC 1 and 0.5, mean 0.75.
+  const std::size_t row = sec.find(">meso</td>");
+  ASSERT_NE(row, std::string::npos) << sec;
+  EXPECT_EQ(sec.find(">meso@", 0), std::string::npos) << "fold runs pivot into one row";
+  const std::string cells = sec.substr(row, sec.find("</tr>", row) - row);
+  EXPECT_NE(cells.find(">1.0000</td>"), std::string::npos) << cells;
+  EXPECT_NE(cells.find(">0.5000</td>"), std::string::npos) << cells;
+  EXPECT_NE(cells.find(">0.7500</td>"), std::string::npos) << cells;
+  EXPECT_NE(sec.find("id=\"fig-roc-test-gen_a\""), std::string::npos);
+  EXPECT_NE(sec.find("id=\"fig-roc-test-gen_b\""), std::string::npos);
+  EXPECT_NE(sec.find("meso (AUC 0.5000)"), std::string::npos) << "the ROC legend's AUC of gen_b's tied scores";
 }
 
 TEST(ReportHelpers, EscapeBase64Ticks) {

@@ -365,6 +365,37 @@ TEST(RunStore, LeaderboardOrdersBothDirectionsAndSkipsUnfinished) {
   EXPECT_TRUE(j["rows"][3]["value"].is_null());
 }
 
+TEST(RunStore, SourceMetricsAreKeptApartFromWholeSplits) {
+  TempDir tmp;
+  RunStore s = RunStore::open(tmp.file("runs.sqlite"));
+  const ExperimentId e = s.experiment("loso");
+  const RunId a = finished_run(s, e, "meso@gen_a", {{"auc", 0.7}});
+  s.log_metrics(a, "test", {{"auc", 0.6}, {"logloss", 0.7}});
+  s.log_metrics(a, "test", {{"auc", 0.6}, {"logloss", 0.7}}, "gen_a");
+  s.log_metrics(a, "val", {{"auc", 0.8}}, "gen_b");
+  s.log_metrics(a, "test", {{"auc", 0.65}}, "gen_a");   // upsert on (run, split, source, name)
+  const RunId b = finished_run(s, e, "meso@gen_b", {{"auc", 0.9}});
+  s.log_metrics(b, "test", {{"auc", std::nullopt, "undefined: only one class present"}}, "gen_b");
+  const RunId running = s.begin_run({e, "running@gen_c", "", "", RunKind::model, "", {}, ""});
+  s.log_metrics(running, "test", {{"auc", 0.5}}, "gen_c");
+
+  const std::vector<SourceMetric> rows = s.source_metrics({"auc", "test", std::string("loso")});
+  ASSERT_EQ(rows.size(), 2u) << "finished runs only, whole-split rows left out";
+  EXPECT_EQ(rows[0].run.name, "meso@gen_a");
+  EXPECT_EQ(rows[0].source, "gen_a");
+  EXPECT_DOUBLE_EQ(*rows[0].value, 0.65);
+  EXPECT_FALSE(rows[1].value.has_value());
+  EXPECT_EQ(rows[1].note, "undefined: only one class present");
+  EXPECT_TRUE(s.source_metrics({"auc", "test", std::string("other")}).empty());
+
+  const RunDetail d = s.get_run(a);
+  EXPECT_EQ(d.metrics.size(), 3u) << "val auc, test auc and logloss of the whole splits";
+  EXPECT_EQ(d.source_metrics.size(), 3u);
+  const auto j = to_json(d);
+  EXPECT_DOUBLE_EQ(j["metrics_by_source"]["test"]["gen_a"]["auc"].get<double>(), 0.65);
+  EXPECT_DOUBLE_EQ(j["metrics"]["test"]["auc"].get<double>(), 0.6);
+}
+
 TEST(RunStore, LowerIsBetterNames) {
   for (const char* m : {"logloss", "eer", "loss", "brier", "val_loss", "mean_error", "fpr", "fpr_at_tpr"})
     EXPECT_TRUE(lower_is_better(m)) << m;

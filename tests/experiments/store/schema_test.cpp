@@ -103,6 +103,56 @@ TEST(Schema, MigratesVersion1DatabaseKeepingRows) {
   EXPECT_EQ(raw.query_text("PRAGMA foreign_key_check"), "");
 }
 
+// A schema-5 file (v1 above plus the released steps 2-5, as dflab wrote it before the source
+// dimension) migrates to 6: its metrics keep their values and notes as whole-split rows
+// (source ''), its videos get source '', and per-source rows can be added beside them.
+TEST(Schema, MigratesVersion5DatabaseKeepingMetricsAndVideos) {
+  TempDir tmp;
+  const std::string path = tmp.file("v5.sqlite");
+  {
+    Database db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    db.exec(k_v1_sql);
+    for (const Migration& m : migrations()) {
+      if (m.version < 2 || m.version > 5) continue;
+      db.exec(m.sql);
+      db.exec("INSERT INTO schema_version(version, description) VALUES (" + std::to_string(m.version) + ", 'v')");
+    }
+    db.exec("UPDATE metrics SET note = 'kept' WHERE name = 'auc';"
+            "INSERT INTO videos(experiment_id, split, video, label, video_status) VALUES (1, 'val', 'a.mp4', 1, 'ok');");
+    ASSERT_EQ(schema_version(db), 5);
+  }
+  RunStore s = RunStore::open(path);
+  EXPECT_EQ(s.schema_version(), current_schema_version());
+  RunDetail d = s.get_run(1);
+  ASSERT_EQ(d.metrics.size(), 2u);
+  EXPECT_EQ(d.metrics[0].name, "auc");
+  EXPECT_DOUBLE_EQ(*d.metrics[0].value, 0.75);
+  EXPECT_EQ(d.metrics[0].note, "kept");
+  EXPECT_EQ(d.metrics[0].source, "");
+  EXPECT_TRUE(d.source_metrics.empty());
+  const std::vector<VideoRecord> videos = s.videos(1);
+  ASSERT_EQ(videos.size(), 1u);
+  EXPECT_EQ(videos[0].video_status, "ok");
+  EXPECT_EQ(videos[0].source, "");
+
+  // The rebuilt table's key has the source: one split and name, several sources.
+  s.log_metrics(1, "val", {{"auc", 0.5, "3 videos"}}, "sadtalker");
+  s.log_metrics(1, "val", {{"auc", 0.9}}, "hyperlips");
+  d = s.get_run(1);
+  EXPECT_EQ(d.metrics.size(), 2u) << "whole-split rows untouched";
+  ASSERT_EQ(d.source_metrics.size(), 2u);
+  EXPECT_EQ(d.source_metrics[0].source, "hyperlips");
+  EXPECT_EQ(d.source_metrics[1].note, "3 videos");
+  const Leaderboard lb = s.leaderboard({"auc", "val", std::nullopt, std::nullopt});
+  ASSERT_EQ(lb.rows.size(), 1u) << "per-source rows do not rank";
+  EXPECT_DOUBLE_EQ(*lb.rows[0].value, 0.75);
+  Database raw(path, SQLITE_OPEN_READONLY);
+  EXPECT_EQ(raw.query_text("SELECT auc FROM leaderboard WHERE run_id = 1"), "0.75") << "the view reads source '' only";
+  EXPECT_EQ(raw.query_text("SELECT count(*) FROM sqlite_master WHERE name = 'metrics_by_name'"), "1");
+  EXPECT_EQ(raw.query_text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(raw.query_text("PRAGMA foreign_key_check"), "");
+}
+
 // An existing empty file is refused, never given a schema (issue 12: a 0-byte --db got one);
 // run_store_test.cpp checks the message. A path that does not exist yet gets the current schema.
 TEST(Schema, EmptyFileIsNotGivenASchema) {
