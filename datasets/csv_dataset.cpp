@@ -18,13 +18,14 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
   std::vector<std::string> header_names = path_cols;
   header_names.insert(header_names.end(), label_cols.begin(), label_cols.end());
   header_names.push_back("split");
+  header_names.push_back("original");
   if (!options.source_column.empty()) header_names.push_back(options.source_column);
 
   CsvTable t = read_csv_file(csv_path, header_names);
   ProblemLog log;
   ItemCollector items(ds, log, options);
   for (const auto& d : t.problems.items()) log.add(d.file, d.line, "", d.message);
-  int path_col = 0, label_col = 1, split_col = -1, source_col = -1;
+  int path_col = 0, label_col = 1, split_col = -1, source_col = -1, original_col = -1;
   std::size_t n_cols = 0;
   if (t.empty_file) {
     log.add(csv_path, 1, "", "empty file: expected path,label[,split] rows");
@@ -32,6 +33,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
     path_col = t.column_any(path_cols);
     label_col = t.column_any(label_cols);
     split_col = t.column("split");
+    original_col = t.column("original");
     n_cols = t.header.fields.size();
     if (!options.source_column.empty()) {
       source_col = t.column(options.source_column);
@@ -85,6 +87,8 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
       }
       item.split = split_col >= 0 ? row.fields[static_cast<std::size_t>(split_col)] : std::string("all");
       if (item.split.empty()) item.split = "all";
+      if (original_col >= 0 && !row.fields[static_cast<std::size_t>(original_col)].empty())
+        item.original = row.fields[static_cast<std::size_t>(original_col)];   // pairs stay on one side of a split
       if (source_col >= 0) item.source = row.fields[static_cast<std::size_t>(source_col)];   // empty: folder
       items.add(std::move(item), csv_path, row.line);
     }

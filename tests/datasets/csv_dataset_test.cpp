@@ -51,6 +51,18 @@ TEST(CsvDataset, NamedColumnsInAnyOrder) {
   EXPECT_EQ(ds.items[0].label, 1);
 }
 
+TEST(CsvDataset, OriginalColumnPairsAFakeWithItsRealAndGroupsThem) {
+  testing::TempDir d;
+  const auto csv = d.write("labels.csv", "path,label,original\nreal.mp4,0,\nfake.mp4,1,real.mp4\n");
+  d.write("real.mp4", "");
+  d.write("fake.mp4", "");
+  Dataset ds = read_csv_dataset(csv);
+  ASSERT_EQ(ds.items.size(), 2u);
+  EXPECT_FALSE(ds.items[0].original.has_value()) << "an empty cell is no original";
+  ASSERT_TRUE(ds.items[1].original.has_value());
+  EXPECT_EQ(*ds.items[1].original, "real.mp4");
+}
+
 TEST(CsvDataset, SourceFromTheNamedColumnElseTheParentFolder) {
   testing::TempDir d;
   const auto csv = d.write("labels.csv",
