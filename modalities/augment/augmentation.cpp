@@ -9,6 +9,7 @@
 #include "modalities/augment/color_jitter.h"
 #include "modalities/augment/cutmix.h"
 #include "modalities/augment/cutout.h"
+#include "modalities/augment/face_blend.h"
 #include "modalities/augment/h264_reencode.h"
 #include "modalities/augment/hflip.h"
 #include "modalities/augment/jpeg.h"
@@ -172,6 +173,7 @@ void register_augmentation_plugins(Registry& registry) {
   registry.add<Mixup>(Mixup::info());
   registry.add<PairedMixup>(PairedMixup::info());
   registry.add<SelfBlend>(SelfBlend::info());
+  registry.add<FaceBlend>(FaceBlend::info());
   registry.add<AudioGain>(AudioGain::info());
   registry.add<AudioNoise>(AudioNoise::info());
   registry.add<TimeShift>(TimeShift::info());

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "experiments/builtin_plugins.h"
+#include "modalities/augment/augmentation.h"
 #include "modalities/video/face_align.h"
 #include "registry/diagnostics.h"
 
@@ -302,6 +303,18 @@ TEST_F(ExperimentConfigTest, RealOnlyNeedsABlendingAugmentationOnAVideoModel) {
   EXPECT_FALSE(load_experiment(write(valid_toml, "valid.toml"), reg).models[0].train.boolean("real_only")) << "default";
 }
 
+// The config names the blending augmentations without their code; the list must be exactly the
+// registered plugins that forge.
+TEST(BlendingAugmentations, TheConfigListIsWhatForges) {
+  const Registry reg = builtin_registry();
+  std::vector<std::string> forging;
+  for (const std::string& name : reg.names(kind::augmentation))
+    if (reg.create<Augmentation>(kind::augmentation, name, reg.defaults(kind::augmentation, name))->forges())
+      forging.push_back(name);
+  std::sort(forging.begin(), forging.end());
+  EXPECT_EQ(forging, kBlendingAugmentations);
+}
+
 // crop.landmarks = "auto": dlib's 68 points are cached with the crops exactly when a video model
 // blends faces; "dlib68" always; an unknown value is an error.
 TEST_F(ExperimentConfigTest, CropLandmarksFollowTheBlendingAugmentations) {
@@ -313,12 +326,15 @@ TEST_F(ExperimentConfigTest, CropLandmarksFollowTheBlendingAugmentations) {
   };
   const bool dlib = fs::exists(kDlibLandmarkModel);
   const std::string blend = file("size = 64", "{ plugin = \"self_blend\" }", "blend.toml");
-  if (dlib) EXPECT_TRUE(load_experiment(blend, reg).wants_landmarks68());
-  else EXPECT_THROW(load_experiment(blend, reg), ConfigError);   // names the missing model file
   EXPECT_FALSE(load_experiment(file("size = 64", "{ plugin = \"hflip\" }", "plain.toml"), reg).wants_landmarks68());
-  EXPECT_FALSE(load_experiment(file("align = true, landmarks = \"dlib68\"", "", "al.toml"), reg).wants_landmarks68() && dlib)
-      << "aligned crops carry 68 points of their own";
-  if (dlib) EXPECT_TRUE(load_experiment(file("landmarks = \"dlib68\"", "", "on.toml"), reg).wants_landmarks68());
+  if (!dlib) {
+    EXPECT_THROW(load_experiment(blend, reg), ConfigError);   // names the missing model file
+  } else {
+    EXPECT_TRUE(load_experiment(blend, reg).wants_landmarks68());
+    EXPECT_TRUE(load_experiment(file("landmarks = \"dlib68\"", "", "on.toml"), reg).wants_landmarks68());
+    EXPECT_FALSE(load_experiment(file("align = true, landmarks = \"dlib68\"", "", "al.toml"), reg).wants_landmarks68())
+        << "aligned crops carry 68 points of their own";
+  }
   EXPECT_THROW(load_experiment(file("landmarks = \"mtcnn\"", "", "bad.toml"), reg), ConfigError);
 }
 

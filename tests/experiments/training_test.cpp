@@ -875,6 +875,57 @@ TEST(Trainer, RealOnlyFitsOnRealVideosAlone) {
   EXPECT_TRUE(epochs[0].val_auc.has_value()) << "validation keeps real and fake videos";
 }
 
+// face_blend's partner (PartnerKind::real) is a sample of another real video: with one flat
+// colour per video, the blended face centre shows which video the partner came from.
+TEST(BatchLoader, FaceBlendTakesItsPartnerFromAnotherRealVideo) {
+  class FlatFaces : public SampleSource {
+   public:
+    AugmentModality modality() const override { return AugmentModality::video; }
+    std::size_t size() const override { return videos_.size(); }
+    const SourceVideo& video(std::size_t i) const override { return videos_.at(i); }
+    std::size_t units(std::size_t) const override { return 1; }
+    AugmentSample load(std::size_t i, std::size_t, std::mt19937_64*) const override {
+      AugmentSample s;
+      s.modality = AugmentModality::video;
+      s.target = static_cast<float>(*videos_[i].label);
+      s.frames = {cv::Mat(32, 32, CV_8UC3, cv::Scalar::all(colour(i)))};
+      s.landmarks = {test::face68(32, 32)};
+      return s;
+    }
+    InputNormalisation normalisation() const override { return {{0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}, 0.0f}; }
+    std::string missing_reason(std::size_t) const override { return ""; }
+    static double colour(std::size_t i) { return 20.0 + 30.0 * static_cast<double>(i); }
+
+   private:
+    std::vector<SourceVideo> videos_ = {{"r0", 0, -1}, {"f1", 1, -1}, {"r2", 0, -1}, {"f3", 1, -1}, {"r4", 0, -1}};
+  } src;
+  const Registry reg = builtin_registry();
+  Params p = reg.defaults(kind::augmentation, "face_blend");
+  p.set("p", 1.0);
+  p.set("colour_correction", false);
+  auto blend = reg.create<Augmentation>(kind::augmentation, "face_blend", p);
+  LoaderOptions lo;
+  lo.workers = 0;
+  lo.training = true;
+  lo.augmentations = {blend.get()};
+  lo.hflip = false;
+  std::set<int> partners_of_r0;
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    lo.seed = seed;
+    BatchLoader loader(src, {{{0, 0}, {1, 0}, {2, 0}}}, lo);
+    const Batch b = *loader.next();
+    for (std::int64_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(b.target[k].item<float>(), 1.0f);
+      const double centre = std::round(b.x[k][0][16][16].item<float>() * 255.0);
+      const auto from = static_cast<int>(std::lround((centre - 20.0) / 30.0));
+      EXPECT_EQ(from % 2, 0) << "sample " << k << ": partner from a fake video";
+      EXPECT_NE(from, static_cast<int>(b.refs[static_cast<std::size_t>(k)].video)) << "partner from its own video";
+      if (k == 0) partners_of_r0.insert(from);
+    }
+  }
+  EXPECT_EQ(partners_of_r0, (std::set<int>{2, 4})) << "every other real video can be drawn";
+}
+
 TEST(FaceCropSource, LandmarksFollowTheResizeToTheModelInput) {
   const std::string dir = temp_dir("face_landmarks");
   const std::string video = dir + "/v.mp4";
