@@ -1,11 +1,16 @@
 // dflab augment NAME FILE... --out DIR [--param k=v]... [--seed 0] [--frames 8] [--partner FILE]
-//               [--target 1] [--partner-target 0] [--json]
+//               [--target 1] [--partner-target 0] [--landmarks dlib68|none] [--json]
 // Applies one augmentation plugin (p forced to 1) to a clip and writes the frames as PNG, so a
 // person can see what it does. FILE is one video (its --frames uniformly sampled frames form the
 // clip) or one or more images of the same size (one frame each, in order). Mixing plugins
-// (cutmix, mixup, paired_mixup) need --partner, read the same way. Video plugins only.
+// (cutmix, mixup, paired_mixup) and face_blend need --partner, read the same way. Video plugins
+// only. Blending plugins (self_blend, face_blend) get dlib's 68 landmarks of every frame (and of
+// the partner's), found in the largest face of the default detector or, when it finds none, in
+// the whole frame taken as the face box; --landmarks none shows their fallback instead. Their
+// masks are written beside the frames as mask_000.png ... (0 = target kept, 255 = source).
 //
 //   dflab augment h264_reencode face.png --param crf_min=40 --param crf_max=40 --out /tmp/aug
+//   dflab augment self_blend real_clip.mp4 --frames 4 --out /tmp/sbi
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +21,9 @@
 #include "apps/cli.h"
 #include "apps/param_args.h"
 #include "modalities/augment/augmentation.h"
+#include "modalities/video/detectors/register_detectors.h"
+#include "modalities/video/face_align.h"
+#include "modalities/video/face_detector.h"
 #include "modalities/video/video_decoder.h"
 
 namespace fs = std::filesystem;
@@ -34,6 +42,8 @@ struct AugmentArgs {
   int frames = 8;
   float target = 1.0f;
   float partner_target = 0.0f;
+  std::string landmarks = "dlib68";
+  bool landmarks_given = false;   // --landmarks on the command line (an error for non-blending plugins)
   bool json = false;
 };
 
@@ -70,6 +80,24 @@ AugmentSample read_clip(const std::vector<std::string>& files, int n_frames, flo
   return s;
 }
 
+// dlib's 68 landmarks of every frame: in the largest face the default detector finds, or in the
+// whole frame when it finds none (a face crop given as an image is mostly face).
+void add_landmarks(AugmentSample& s, const Registry& registry, const LandmarkAligner& aligner) {
+  auto detector = registry.create<FaceDetector>(kind::face_detector, default_face_detector,
+                                                registry.defaults(kind::face_detector, default_face_detector));
+  s.landmarks.clear();
+  for (const cv::Mat& f : s.frames) {
+    cv::Rect2f box(0.0f, 0.0f, static_cast<float>(f.cols), static_cast<float>(f.rows));
+    float best = 0.0f;
+    for (const FaceDetection& d : detector->detect(f))
+      if (d.box.area() > best) {
+        best = d.box.area();
+        box = d.box;
+      }
+    s.landmarks.push_back(aligner.landmarks(f, box));
+  }
+}
+
 int run_augment(Context& ctx, const AugmentArgs& a) {
   const PluginInfo& info = ctx.registry().info(kind::augmentation, a.name);
   std::vector<std::string> pairs = a.params;
@@ -81,27 +109,52 @@ int run_augment(Context& ctx, const AugmentArgs& a) {
   if (aug->partner() != PartnerKind::none && a.partner.empty())
     throw UsageError("augment: " + a.name + " mixes two samples; give --partner FILE");
 
+  if (a.landmarks_given && !aug->forges())
+    throw UsageError("augment: --landmarks is for blending plugins (self_blend, face_blend), not " + a.name);
+  if (a.landmarks != "dlib68" && a.landmarks != "none")
+    throw UsageError("augment: --landmarks must be dlib68 or none, got '" + a.landmarks + "'");
+
   AugmentSample sample = read_clip(a.files, a.frames, a.target);
   AugmentSample partner;
   if (!a.partner.empty()) partner = read_clip(a.partner, a.frames, a.partner_target);
+  if (aug->forges() && a.landmarks == "dlib68") {
+    const LandmarkAligner aligner;   // throws naming the model file when libdlib-data is missing
+    add_landmarks(sample, ctx.registry(), aligner);
+    if (!a.partner.empty()) add_landmarks(partner, ctx.registry(), aligner);
+  }
   std::mt19937_64 rng(a.seed);
   aug->apply(sample, a.partner.empty() ? nullptr : &partner, rng);
 
   fs::create_directories(a.out);
-  std::vector<std::string> written;
-  for (std::size_t i = 0; i < sample.frames.size(); ++i) {
+  auto write_png = [&](const char* pattern, std::size_t i, const cv::Mat& image) {
     char name[32];
-    std::snprintf(name, sizeof name, "frame_%03zu.png", i);
+    std::snprintf(name, sizeof name, pattern, i);
     const fs::path path = fs::path(a.out) / name;
-    if (!cv::imwrite(path.string(), sample.frames[i])) throw std::runtime_error(path.string() + ": cannot write");
-    written.push_back(path.string());
+    if (!cv::imwrite(path.string(), image)) throw std::runtime_error(path.string() + ": cannot write");
+    return path.string();
+  };
+  std::vector<std::string> written, masks;
+  for (std::size_t i = 0; i < sample.frames.size(); ++i) written.push_back(write_png("frame_%03zu.png", i, sample.frames[i]));
+  for (std::size_t i = 0; i < sample.blend_masks.size(); ++i) {
+    cv::Mat grey;
+    sample.blend_masks[i].convertTo(grey, CV_8UC1, 255.0);
+    masks.push_back(write_png("mask_%03zu.png", i, grey));
   }
   if (a.json) {
-    print_json({{"plugin", a.name}, {"params", params.canonical()}, {"seed", a.seed}, {"target", sample.target},
-                {"frames", written}});
+    nlohmann::json doc = {{"plugin", a.name}, {"params", params.canonical()}, {"seed", a.seed},
+                          {"target", sample.target}, {"frames", written}};
+    if (aug->forges()) {
+      doc["masks"] = masks;
+      std::vector<std::size_t> n_landmarks;
+      for (std::size_t i = 0; i < sample.frames.size(); ++i)
+        n_landmarks.push_back(i < sample.landmarks.size() ? sample.landmarks[i].size() : 0);
+      doc["landmarks"] = n_landmarks;   // points per frame: 68, or 0 with --landmarks none
+    }
+    print_json(doc);
   } else {
     std::cout << a.name << " (" << params.canonical() << "), seed " << a.seed << ": " << written.size()
-              << " frame(s) in " << a.out << ", target " << sample.target << "\n";
+              << " frame(s)" << (masks.empty() ? "" : " and their masks") << " in " << a.out << ", target "
+              << sample.target << "\n";
   }
   return exit_ok;
 }
@@ -117,11 +170,18 @@ void add_augment_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--param", a->params, "Plugin parameter key=value (repeatable); p is forced to 1");
   cmd->add_option("--seed", a->seed, "Seed of the augmentation's random draws")->capture_default_str();
   cmd->add_option("--frames", a->frames, "Frames sampled uniformly from a video")->capture_default_str();
-  cmd->add_option("--partner", a->partner, "Partner clip for cutmix / mixup / paired_mixup (video or images)");
+  cmd->add_option("--partner", a->partner, "Partner clip for cutmix / mixup / paired_mixup / face_blend (video or images)");
+  CLI::Option* landmarks =
+      cmd->add_option("--landmarks", a->landmarks,
+                      "self_blend / face_blend: dlib68 = find dlib's 68 landmarks per frame; none = the plugin's fallback")
+          ->capture_default_str();
   cmd->add_option("--target", a->target, "Target of the clip (0 real, 1 fake)")->capture_default_str();
   cmd->add_option("--partner-target", a->partner_target, "Target of the partner")->capture_default_str();
   add_json_flag(cmd, a->json);
-  cmd->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_augment(ctx, *a); }; });
+  cmd->callback([&ctx, a, landmarks] {
+    a->landmarks_given = landmarks->count() > 0;
+    ctx.action = [&ctx, a] { return run_augment(ctx, *a); };
+  });
 }
 
 }  // namespace dflab::cli

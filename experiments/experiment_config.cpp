@@ -25,6 +25,19 @@ bool ExperimentConfig::has_video_models() const {
 bool ExperimentConfig::has_audio_models() const {
   return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "audio"; });
 }
+bool ModelEntry::blends_faces() const {
+  return std::any_of(augment.begin(), augment.end(), [](const PluginChoice& a) {
+    return std::find(kBlendingAugmentations.begin(), kBlendingAugmentations.end(), a.plugin) != kBlendingAugmentations.end();
+  });
+}
+bool ExperimentConfig::wants_landmarks68() const {
+  if (!crop.has("landmarks") || crop.boolean("align")) return false;
+  const std::string& mode = crop.string("landmarks");
+  if (mode == "dlib68") return true;
+  if (mode != "auto") return false;
+  return std::any_of(models.begin(), models.end(),
+                     [](const ModelEntry& m) { return m.modality == "video" && m.blends_faces(); });
+}
 
 const std::vector<SectionSchema>& experiment_schema() {
   using P = ParamSpec;
@@ -81,7 +94,11 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::real("margin", 1.3, "crop side as a multiple of the face box").range(1.0, 4.0),
         P::boolean("fixed_box", false, "one box enclosing the face over the whole clip (sequence models)"),
         P::boolean("align", false, "align with dlib's 68 landmarks to a canonical template (needs libdlib-data; "
-                   "not with fixed_box)")}},
+                   "not with fixed_box)"),
+        P::string("landmarks", "auto",
+                  "landmarks cached with unaligned crops: dlib68 = dlib's 68 points (libdlib-data), detector = the "
+                  "detector's own (5 or none), auto = dlib68 when a video model has self_blend or face_blend")
+            .one_of({"auto", "dlib68", "detector"})}},
       {"audio",
        {P::boolean("enabled", true, "extract audio features (needed by audio models)"),
         P::integer("sample_rate", 22050, "resample every track to this rate").range(1000, 192000).with_unit("Hz"),
@@ -112,7 +129,10 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::integer("workers", 2, "data loading threads").range(0, 64),
         P::integer("samples_per_video", 0,
                    "units (crops, clips, audio windows) per video per epoch; 0 = all").range(0, 100000),
-        P::boolean("tta_flip", false, "average each crop's score with its mirror image's (validation and test)")}},
+        P::boolean("tta_flip", false, "average each crop's score with its mirror image's (validation and test)"),
+        P::boolean("real_only", false,
+                   "train on real videos alone: every batch pairs real samples with copies made fake by the model's "
+                   "self_blend or face_blend augmentation (SBI); validation and test keep real and fake videos")}},
       {"output",
        {P::string("prediction_csv", "", "submission file; empty = <work_dir>/prediction.csv")
             .as_path(PathRole::output),
@@ -358,6 +378,13 @@ class Loader {
       if (!fs::is_regular_file(kDlibLandmarkModel, ec))
         diags_.error(exp_.file, line, std::string("[video] crop.align = true needs dlib's landmark model ") +
                                           kDlibLandmarkModel + " (Debian: libdlib-data)");
+    } else if (exp_.wants_landmarks68()) {
+      std::error_code ec;
+      if (!fs::is_regular_file(kDlibLandmarkModel, ec))
+        diags_.error(exp_.file, line_in(table ? get(*table, "crop") : nullptr, "landmarks"),
+                     std::string("[video] crop.landmarks = \"") + exp_.crop.string("landmarks") +
+                         "\" (self_blend / face_blend need the face outline) needs dlib's landmark model " +
+                         kDlibLandmarkModel + " (Debian: libdlib-data), or set crop.landmarks = \"detector\"");
     }
     const bool needed = (table != nullptr) || exp_.has_video_models();
     if (needed && exp_.video.boolean("enabled"))
@@ -423,7 +450,35 @@ class Loader {
         }
       }
       e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
+      check_real_only(e, m, who);
       exp_.models.push_back(std::move(e));
+    }
+  }
+
+  // real_only = true: the fake half of every batch comes from a blending augmentation, so the
+  // model needs one, on video; the blend then always acts on that half, so its p would be ignored.
+  void check_real_only(const ModelEntry& e, const toml::value& m, const std::string& who) {
+    if (!e.train.has("real_only") || !e.train.boolean("real_only")) return;
+    const toml::value* train = get(m, "train");
+    const int line = line_in(train, "real_only");
+    if (e.modality != "video")
+      diags_.error(exp_.file, line, who + ": real_only = true makes fakes by blending faces; it needs modality = \"video\"");
+    if (!e.blends_faces()) {
+      diags_.error(exp_.file, line, who + ": real_only = true needs a blending augmentation to make the fake half of "
+                                          "each batch: add { plugin = \"self_blend\" } (or face_blend) to augment");
+      return;
+    }
+    const toml::value* aug = get(m, "augment");
+    if (!aug || !aug->is_array()) return;
+    for (const auto& a : aug->as_array()) {
+      const toml::value* plugin = get(a, "plugin");
+      if (!plugin || !plugin->is_string()) continue;
+      const std::string name = plugin->as_string().str;
+      if (std::find(kBlendingAugmentations.begin(), kBlendingAugmentations.end(), name) == kBlendingAugmentations.end())
+        continue;
+      if (const toml::value* p = get(a, "p"))
+        diags_.error(exp_.file, line_of(*p), who + " augment " + name + ": p is not used with real_only = true (every "
+                                             "batch is half real, half blended by " + name + "); remove it");
     }
   }
 

@@ -26,6 +26,11 @@ struct PluginChoice {
   int line = 0;
 };
 
+// Augmentations that make a real face fake (Augmentation::forges()): `real_only = true` needs one,
+// and a video model using one makes [video] crop.landmarks = "auto" cache dlib's 68 landmarks with
+// the crops. (Named here because validating a file needs no augmentation code.)
+inline const std::vector<std::string> kBlendingAugmentations = {"face_blend", "self_blend"};
+
 struct ModelEntry {
   std::string name;                   // unique within the experiment
   std::string modality;               // video | audio
@@ -35,6 +40,8 @@ struct ModelEntry {
   PluginChoice aggregate;             // kind aggregator (default: mean)
   std::string pretrained;             // absolute path of a weight file loaded before training, or ""
   int line = 0;
+
+  bool blends_faces() const;          // augment has one of kBlendingAugmentations
 };
 
 struct ExperimentConfig {
@@ -47,7 +54,7 @@ struct ExperimentConfig {
   Params video;           // enabled, no_face, ...
   Params sampling;        // strategy, frames, every, fps, start_s, end_s
   PluginChoice detector;  // kind face_detector
-  Params crop;            // size, margin, fixed_box, align
+  Params crop;            // size, margin, fixed_box, align, landmarks
   Params audio;           // enabled, sample_rate, max_duration_s, no_audio
   PluginChoice audio_feature;   // kind audio_feature
   std::vector<ModelEntry> models;
@@ -56,6 +63,9 @@ struct ExperimentConfig {
 
   bool has_video_models() const;
   bool has_audio_models() const;
+  // Whether the face crops carry dlib's 68 landmarks without being aligned: crop.landmarks is
+  // "dlib68", or "auto" and a video model blends faces (align gives 68 points of its own).
+  bool wants_landmarks68() const;
 };
 
 // Declared keys of every fixed section; the same lists drive validation and `dflab check --schema`.

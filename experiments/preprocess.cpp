@@ -42,6 +42,7 @@ FaceExtractOptions face_extract_options(const ExperimentConfig& exp) {
   o.crop.margin = static_cast<float>(exp.crop.real("margin"));
   o.fixed_box = exp.crop.boolean("fixed_box");
   o.align = exp.crop.boolean("align");   // the aligner itself is preprocess()'s (one 100 MB model)
+  o.landmarks68 = exp.wants_landmarks68();   // a cache key part: crops cached without them miss
   o.detect_max_side = static_cast<int>(exp.video.integer("max_side"));
   o.roi_full_every = static_cast<int>(exp.video.integer("roi_every"));
   o.roi_margin = exp.video.real("roi_margin");
@@ -90,11 +91,11 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   if (do_video) first_detector = registry.create<FaceDetector>(kind::face_detector, exp.detector.plugin, exp.detector.params);
   // One landmark model for every worker (it is thread-safe), loaded before any video.
   std::unique_ptr<LandmarkAligner> aligner;
-  if (do_video && face_opt.align) {
+  if (do_video && (face_opt.align || face_opt.landmarks68)) {
     try {
       aligner = std::make_unique<LandmarkAligner>();
     } catch (const std::exception& e) {
-      throw ConfigError(exp.file, 0, std::string("[video] crop.align = true: ") + e.what());
+      throw ConfigError(exp.file, 0, std::string(face_opt.align ? "[video] crop.align = true: " : "[video] crop.landmarks: ") + e.what());
     }
     face_opt.aligner = aligner.get();
   }

@@ -73,7 +73,10 @@ torch::Tensor samples_to_tensor(const std::vector<AugmentSample>& samples, const
 BatchLoader::BatchLoader(const SampleSource& source, std::vector<std::vector<SampleRef>> plan, LoaderOptions options)
     : source_(source), plan_(std::move(plan)), options_(std::move(options)), norm_(source.normalisation()) {
   for (std::size_t i = 0; i < source_.size(); ++i)
-    if (source_.units(i) > 0) with_units_.push_back(i);
+    if (source_.units(i) > 0) {
+      with_units_.push_back(i);
+      if (source_.video(i).label == 0) reals_with_units_.push_back(i);
+    }
   options_.capacity = std::max(1, options_.capacity);
   for (int w = 0; w < options_.workers; ++w) workers_.emplace_back([this] { work(); });
 }
@@ -98,21 +101,56 @@ Batch BatchLoader::make(std::size_t b) const {
   for (std::size_t k = 0; k < batch.refs.size(); ++k) {
     const SampleRef& ref = batch.refs[k];
     std::mt19937_64 rng(mix_seed({options_.seed, static_cast<std::uint64_t>(options_.epoch), b, k}));
-    AugmentSample s = source_.load(ref.video, ref.unit, options_.training ? &rng : nullptr);
+    AugmentSample s;
+    if (options_.real_only && options_.training) {
+      std::mt19937_64 pair_rng(mix_seed({options_.seed, static_cast<std::uint64_t>(options_.epoch), b, ref.video,
+                                         ref.unit, 0x70616972ull}));
+      s = source_.load(ref.video, ref.unit, &pair_rng);
+    } else {
+      s = source_.load(ref.video, ref.unit, options_.training ? &rng : nullptr);
+    }
+    if (ref.forge && !options_.training) throw std::logic_error("BatchLoader: a forged sample outside training");
+    // The blending augmentation that makes this copy fake (real_only): one of them, drawn.
+    const Augmentation* forger = nullptr;
+    if (ref.forge) {
+      std::vector<const Augmentation*> forgers;
+      for (const Augmentation* aug : options_.augmentations)
+        if (aug->forges() && aug->applies_to(s.modality)) forgers.push_back(aug);
+      if (forgers.empty())
+        throw std::logic_error("BatchLoader: a sample to forge (real_only) but no blending augmentation (self_blend, face_blend)");
+      forger = forgers[std::uniform_int_distribution<std::size_t>(0, forgers.size() - 1)(rng)];
+    }
     if (options_.training) {
       for (const Augmentation* aug : options_.augmentations) {
         if (!aug->applies_to(s.modality)) continue;
+        if (options_.real_only && aug->forges() && aug != forger) continue;   // the real copy stays real
         std::optional<AugmentSample> partner;
         if (aug->partner() == PartnerKind::any && !with_units_.empty()) {
           const std::size_t j = with_units_[std::uniform_int_distribution<std::size_t>(0, with_units_.size() - 1)(rng)];
           const std::size_t u = std::uniform_int_distribution<std::size_t>(0, source_.units(j) - 1)(rng);
           partner = source_.load(j, u, &rng);
+        } else if (aug->partner() == PartnerKind::real) {
+          std::vector<std::size_t> others;
+          for (std::size_t j : reals_with_units_)
+            if (j != ref.video) others.push_back(j);
+          if (!others.empty()) {
+            const std::size_t j = others[std::uniform_int_distribution<std::size_t>(0, others.size() - 1)(rng)];
+            const std::size_t u = std::uniform_int_distribution<std::size_t>(0, source_.units(j) - 1)(rng);
+            partner = source_.load(j, u, &rng);
+          }
         } else if (aug->partner() == PartnerKind::original) {
           const int o = source_.video(ref.video).original;
           if (o >= 0 && source_.units(static_cast<std::size_t>(o)) > 0) {
             const std::size_t u = std::min(ref.unit, source_.units(static_cast<std::size_t>(o)) - 1);
             partner = source_.load(static_cast<std::size_t>(o), u, nullptr);
           }
+        }
+        if (aug == forger) {
+          if (aug->partner() != PartnerKind::none && !partner)
+            throw std::runtime_error("real_only: the blending augmentation needs another real training video with "
+                                     "usable crops than " + source_.video(ref.video).id + ", and there is none");
+          aug->forge(s, partner ? &*partner : nullptr, rng);
+          continue;
         }
         if (aug->partner() != PartnerKind::none && !partner) continue;
         aug->apply(s, partner ? &*partner : nullptr, rng);

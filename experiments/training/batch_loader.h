@@ -9,6 +9,7 @@
 // Batches come out in plan order whatever the number of workers, and every sample's randomness
 // (window position, augmentation draws, mixing partner) comes from an rng seeded by (seed, epoch,
 // batch, position): a run is reproducible, and a resumed epoch sees exactly the same batches.
+// With real_only (SampleRef::forge) half of a batch is made fake by a blending augmentation.
 // Memory: at most `capacity` batches (plus one per worker) exist at a time.
 
 #include <condition_variable>
@@ -29,6 +30,9 @@ namespace dflab {
 struct SampleRef {
   std::size_t video = 0;
   std::size_t unit = 0;
+  // real_only training: this copy of a real unit is made fake by the blending augmentation
+  // (Augmentation::forge); the unit's plain copy sits in the same batch.
+  bool forge = false;
 };
 
 struct Batch {
@@ -45,6 +49,11 @@ struct LoaderOptions {
   std::uint64_t seed = 42;
   int epoch = 0;
   std::vector<const Augmentation*> augmentations;   // not owned, applied in order
+  // real_only training (SBI): refs with `forge` go through one of the blending augmentations
+  // (drawn per sample when there are several) without its p draw; refs without it skip them.
+  // Both copies of a unit in a batch load the same crops (their jitter comes from (seed, epoch,
+  // batch, video, unit)), so a pair differs only by the blend and its own augmentation draws.
+  bool real_only = false;
   bool sequence = false;  // stack video units as [N,T,3,H,W] (sequence models)
   bool hflip = false;     // mirror every sample (flip test-time augmentation)
 };
@@ -69,6 +78,7 @@ class BatchLoader {
   LoaderOptions options_;
   InputNormalisation norm_;
   std::vector<std::size_t> with_units_;   // videos that have units (mixing partners)
+  std::vector<std::size_t> reals_with_units_;   // real ones among them (PartnerKind::real)
 
   std::mutex mutex_;
   std::condition_variable ready_cv_, space_cv_;

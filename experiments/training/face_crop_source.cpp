@@ -68,7 +68,8 @@ AugmentSample FaceCropSource::load(std::size_t i, std::size_t u, std::mt19937_64
       cv::resize(crop, resized, cv::Size(width_, height_), 0, 0,
                  crop.cols > width_ ? cv::INTER_AREA : cv::INTER_LINEAR);
       crop = resized;
-      for (auto& p : pts) p = {p.x * sx, p.y * sy};
+      // Pixel centres map as cv::resize maps them (random_resized_crop does the same).
+      for (auto& p : pts) p = {(p.x + 0.5f) * sx - 0.5f, (p.y + 0.5f) * sy - 0.5f};
     }
     s.frames.push_back(crop);
     s.landmarks.push_back(std::move(pts));

@@ -40,6 +40,7 @@ TrainSettings TrainSettings::from(const Params& p, std::uint64_t seed) {
   s.workers = static_cast<int>(p.integer("workers"));
   s.samples_per_video = static_cast<int>(p.integer("samples_per_video"));
   s.tta_flip = p.boolean("tta_flip");
+  s.real_only = p.boolean("real_only");
   s.seed = seed;
   return s;
 }
@@ -168,6 +169,13 @@ Trainer::Trainer(Model& model, const SampleSource& train, const SampleSource* va
   bool has[2] = {false, false};
   for (std::size_t i = 0; i < train_.size(); ++i)
     if (train_.units(i) > 0 && train_.video(i).label) has[*train_.video(i).label != 0] = true;
+  if (s_.real_only) {
+    if (std::none_of(augmentations_.begin(), augmentations_.end(), [](const Augmentation* a) { return a->forges(); }))
+      throw std::invalid_argument("real_only = true needs a blending augmentation (self_blend or face_blend) to make "
+                                  "the fake half of each batch");
+    if (!has[0]) throw std::invalid_argument("real_only = true: no real training video with usable inputs");
+    return;
+  }
   if (!has[0] || !has[1])
     throw std::invalid_argument(std::string("training needs real and fake videos with usable inputs; found ") +
                                 (has[0] ? "only real ones" : has[1] ? "only fake ones" : "none"));
@@ -199,6 +207,22 @@ std::vector<std::vector<SampleRef>> Trainer::epoch_plan(int epoch) const {
     for (std::size_t u : units) by_class[*train_.video(i).label != 0].push_back({i, u});
   }
   std::vector<SampleRef> all;
+  if (s_.real_only) {
+    // SBI: batch/2 real units a batch, each beside its copy to forge (sbi.py collate_fn).
+    std::vector<SampleRef> reals = by_class[0];
+    std::shuffle(reals.begin(), reals.end(), rng);
+    const std::size_t half = std::max<std::size_t>(1, static_cast<std::size_t>(s_.batch) / 2);
+    std::vector<std::vector<SampleRef>> plan;
+    for (std::size_t k = 0; k < reals.size(); k += half) {
+      std::vector<SampleRef> batch;
+      for (std::size_t j = k; j < std::min(reals.size(), k + half); ++j) {
+        batch.push_back({reals[j].video, reals[j].unit, false});
+        batch.push_back({reals[j].video, reals[j].unit, true});
+      }
+      plan.push_back(std::move(batch));
+    }
+    return plan;
+  }
   if (s_.balanced_sampling) {
     // The same number of samples per epoch, half from each class, drawn with replacement.
     const std::size_t total = by_class[0].size() + by_class[1].size();
@@ -272,6 +296,7 @@ TrainResult Trainer::fit(bool resume) {
     lo.seed = s_.seed;
     lo.epoch = epoch;
     lo.augmentations = augmentations_;
+    lo.real_only = s_.real_only;
     lo.sequence = ps.sequence;
     std::vector<std::vector<SampleRef>> plan = epoch_plan(epoch);
     const std::size_t steps = plan.size();

@@ -1,5 +1,6 @@
 #pragma once
-// The training engine: epochs of shuffled (optionally class-balanced) batches from a loader,
+// The training engine: epochs of shuffled (optionally class-balanced, or real_only: half real,
+// half self-blended from the same real units) batches from a loader,
 // augmentations, an optimiser with a per-step learning-rate schedule, BCE or focal loss with
 // label smoothing, gradient clipping, validation every epoch (video-level logloss and AUC through
 // the aggregator), early stopping on validation logloss, and a checkpoint every epoch.
@@ -57,6 +58,9 @@ struct TrainSettings {
   int workers = 2;
   int samples_per_video = 0;         // units per video per epoch; 0 = all
   bool tta_flip = false;             // at validation and prediction
+  // Train on real videos alone (SBI): each batch holds batch/2 real units, each beside a copy
+  // that the model's blending augmentation makes fake; fake training videos are left out.
+  bool real_only = false;
   std::uint64_t seed = 42;
 
   // From a validated [[models]] train table (experiment_schema "models.train").
@@ -92,7 +96,8 @@ struct TrainResult {
 class Trainer {
  public:
   // `val` may be null (no validation: the last epoch is the best). Throws std::invalid_argument
-  // when the training source has no usable video or only one class.
+  // when the training source has no usable video or only one class; with real_only, when it
+  // has no usable real video or no augmentation forges (self_blend, face_blend).
   Trainer(Model& model, const SampleSource& train, const SampleSource* val, const Aggregator& aggregator,
            TrainSettings settings, std::vector<const Augmentation*> augmentations, std::string checkpoint_dir);
 

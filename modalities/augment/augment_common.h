@@ -30,6 +30,8 @@ class BasicAugmentation : public Augmentation {
   BasicAugmentation(std::string name, const Params& params, bool video, bool audio);
   bool applies_to(AugmentModality modality) const override;
   void apply(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const final;
+  // augment() without the p draw, for plugins whose forges() is true; std::logic_error otherwise.
+  void forge(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const final;
   double probability() const { return p_; }
 
  protected:
@@ -39,6 +41,7 @@ class BasicAugmentation : public Augmentation {
   const std::string& name() const { return name_; }
 
  private:
+  void check(const AugmentSample& sample, const AugmentSample* partner) const;
   std::string name_;
   double p_;
   bool video_;

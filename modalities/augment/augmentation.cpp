@@ -9,12 +9,14 @@
 #include "modalities/augment/color_jitter.h"
 #include "modalities/augment/cutmix.h"
 #include "modalities/augment/cutout.h"
+#include "modalities/augment/face_blend.h"
 #include "modalities/augment/h264_reencode.h"
 #include "modalities/augment/hflip.h"
 #include "modalities/augment/jpeg.h"
 #include "modalities/augment/landmark_cutout.h"
 #include "modalities/augment/mixup.h"
 #include "modalities/augment/random_resized_crop.h"
+#include "modalities/augment/self_blend.h"
 #include "modalities/augment/spec_augment.h"
 #include "modalities/augment/time_shift.h"
 
@@ -63,7 +65,23 @@ bool BasicAugmentation::applies_to(AugmentModality modality) const {
   return modality == AugmentModality::video ? video_ : audio_;
 }
 
+void Augmentation::forge(AugmentSample&, const AugmentSample*, std::mt19937_64&) const {
+  throw std::logic_error("this augmentation does not forge fakes (only blending ones do: self_blend, face_blend)");
+}
+
 void BasicAugmentation::apply(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const {
+  check(sample, partner);
+  if (uniform01(rng) >= p_) return;
+  augment(sample, this->partner() == PartnerKind::none ? nullptr : partner, rng);
+}
+
+void BasicAugmentation::forge(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const {
+  if (!forges()) throw std::logic_error("augmentation " + name_ + " does not forge fakes (only blending ones do)");
+  check(sample, partner);
+  augment(sample, this->partner() == PartnerKind::none ? nullptr : partner, rng);
+}
+
+void BasicAugmentation::check(const AugmentSample& sample, const AugmentSample* partner) const {
   if (!applies_to(sample.modality))
     throw std::invalid_argument("augmentation " + name_ + " does not apply to " + modality_name(sample.modality) +
                                 " samples (it takes " + (video_ ? "video" : "audio") + ")");
@@ -91,8 +109,6 @@ void BasicAugmentation::apply(AugmentSample& sample, const AugmentSample* partne
         throw std::invalid_argument(who + " feature has another shape than the sample's");
     }
   }
-  if (uniform01(rng) >= p_) return;
-  augment(sample, this->partner() == PartnerKind::none ? nullptr : partner, rng);
 }
 
 double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
@@ -156,6 +172,8 @@ void register_augmentation_plugins(Registry& registry) {
   registry.add<Cutmix>(Cutmix::info());
   registry.add<Mixup>(Mixup::info());
   registry.add<PairedMixup>(PairedMixup::info());
+  registry.add<SelfBlend>(SelfBlend::info());
+  registry.add<FaceBlend>(FaceBlend::info());
   registry.add<AudioGain>(AudioGain::info());
   registry.add<AudioNoise>(AudioNoise::info());
   registry.add<TimeShift>(TimeShift::info());

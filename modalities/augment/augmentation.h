@@ -15,7 +15,8 @@
 // Mixing augmentations (cutmix, mixup, paired_mixup) take a partner sample chosen by the loader:
 // any other training sample (partner() == PartnerKind::any) or, for a fake, the aligned frames of
 // its original video (PartnerKind::original: same frame indices, same crop boxes; a sample without
-// one is left alone). They blend targets into soft labels in [0, 1].
+// one is left alone). They blend targets into soft labels in [0, 1]. Blending augmentations
+// (self_blend, face_blend; forges() is true) make a real face fake: target 1.
 
 #include <random>
 #include <vector>
@@ -42,9 +43,16 @@ struct AugmentSample {
   // audio: CV_32FC1, rows = feature bins (mel bands), cols = time frames.
   cv::Mat feature;
   float target = 0.0f;   // 0 real, 1 fake; soft after mixing or label smoothing
+  // video, for inspection (`dflab augment`, tests): the mask per frame (CV_32FC1 in [0, 1]) of the
+  // last blending augmentation (self_blend, face_blend) that acted, in the frame's pixels when it
+  // blended; later geometric augmentations do not move it. Empty otherwise.
+  std::vector<cv::Mat> blend_masks;
 };
 
-enum class PartnerKind { none, any, original };
+// none: no partner. any: another training sample. original: a fake's original video (aligned
+// frames). real: a sample of another real video (label 0, never the sample's own video) — a
+// blending augmentation needs a second genuine face.
+enum class PartnerKind { none, any, original, real };
 
 class Augmentation : public Plugin {
  public:
@@ -54,6 +62,12 @@ class Augmentation : public Plugin {
   // it has the same modality and shape as `sample`. Throws std::invalid_argument on a sample of
   // the wrong modality or an empty one.
   virtual void apply(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const = 0;
+
+  // Blending augmentations (self_blend, face_blend) turn a real face into a fake one. Training
+  // with real_only = true pairs every real sample with a copy that forge() makes fake: it acts
+  // always (no p draw), the same checks as apply(). Others throw std::logic_error.
+  virtual bool forges() const { return false; }
+  virtual void forge(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const;
 };
 
 // The `p` parameter every augmentation declares.

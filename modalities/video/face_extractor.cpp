@@ -47,7 +47,8 @@ void FaceExtractOptions::validate() const {
   if (!(roi_margin >= 0.1 && roi_margin <= 10.0)) throw std::invalid_argument("roi_margin must be in [0.1, 10]");
   if (roi_face_px < 0) throw std::invalid_argument("roi_face_px must be >= 0");
   if (align && fixed_box) throw std::invalid_argument("align and fixed_box exclude each other (one box per clip has no pose to align)");
-  if (aligner && !align) throw std::invalid_argument("a landmark aligner is set but align is off");
+  if (aligner && !align && !landmarks68)
+    throw std::invalid_argument("a landmark aligner is set but align and landmarks68 are off");
   FaceTracker check(tracker);   // throws on bad tracker options
 }
 
@@ -58,7 +59,8 @@ std::string FaceExtractOptions::canonical() const {
      << ";smooth=" << tracker.smooth_window << ";min_det=" << tracker.min_detections << ";"
      << crop.canonical() << ";fixed_box=" << fixed_box << ";no_face=" << to_string(no_face)
      << ";rotation=" << decode.apply_rotation << ";align=" << (align ? "dlib68" : "none");
-  // Only when on, so that caches made before the option existed keep their keys.
+  // Only when on, so that caches made before these options existed keep their keys.
+  if (landmarks68 && !align) os << ";landmarks=dlib68";
   if (roi_full_every > 0)
     os << ";roi_every=" << roi_full_every << ";roi_margin=" << roi_margin << ";roi_face_px=" << roi_face_px;
   return os.str();
@@ -85,7 +87,9 @@ cv::Rect roi_around(const std::vector<FaceDetection>& previous, double to_image,
 FaceClip extract_faces(const std::string& path, FaceDetector& detector,
                        const FaceExtractOptions& opt) {
   opt.validate();
-  if (opt.align && !opt.aligner) throw std::invalid_argument("align is on but no landmark aligner was given");
+  if ((opt.align || opt.landmarks68) && !opt.aligner)
+    throw std::invalid_argument(std::string(opt.align ? "align" : "landmarks68") +
+                                " is on but no landmark aligner was given");
   FaceClip clip;
   clip.path = path;
 
@@ -225,8 +229,13 @@ FaceClip extract_faces(const std::string& path, FaceDetector& detector,
       clip.landmarks.push_back(std::move(a.landmarks));
     } else {
       clip.frames.push_back(crop_square(full, crop_box, size, opt.crop.border));
-      clip.landmarks.push_back(here ? to_crop_coords(tb.landmarks, crop_box, size)
-                                    : std::vector<cv::Point2f>{});
+      // dlib's 68 points also where the track was interpolated: the face is most likely there,
+      // and a blending augmentation needs the outline of the face the crop shows.
+      if (opt.landmarks68)
+        clip.landmarks.push_back(to_crop_coords(opt.aligner->landmarks(full, tb.box), crop_box, size));
+      else
+        clip.landmarks.push_back(here ? to_crop_coords(tb.landmarks, crop_box, size)
+                                      : std::vector<cv::Point2f>{});
     }
     clip.crop_boxes.push_back(crop_box);
     clip.face_boxes.push_back(tb.box);

@@ -75,7 +75,12 @@ struct FaceExtractOptions {
   // serve several threads) when align is on. Excludes fixed_box: one box for a whole clip has no
   // per-frame pose to align, and a setting must not be accepted and ignored.
   bool align = false;
-  const LandmarkAligner* aligner = nullptr;
+  // dlib's 68 landmarks of the tracked box on every crop (in crop pixels), without aligning: the
+  // face outline that blending augmentations (self_blend, face_blend) cut their mask from. Needs
+  // `aligner` too; implied by align (whose crops carry the 68 points already). Crops without a
+  // face track (centre crops under NoFacePolicy::centre_crop) get none.
+  bool landmarks68 = false;
+  const LandmarkAligner* aligner = nullptr;   // with align or landmarks68
 
   void validate() const;
   // Canonical text of everything that changes the crops (not the detector's own parameters):

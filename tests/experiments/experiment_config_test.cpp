@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "experiments/builtin_plugins.h"
+#include "modalities/augment/augmentation.h"
 #include "modalities/video/face_align.h"
 #include "registry/diagnostics.h"
 
@@ -256,6 +257,85 @@ align = true
                                "[video]\ncrop = { align = true }\n", "ok.toml");
   if (fs::exists(kDlibLandmarkModel)) EXPECT_TRUE(load_experiment(ok, reg).crop.boolean("align"));
   else EXPECT_THROW(load_experiment(ok, reg), ConfigError);   // names the missing model file
+}
+
+// real_only = true (train on real videos, half of each batch blended) needs a blending
+// augmentation on a video model; the blend's p would be ignored then, so giving it is an error.
+TEST_F(ExperimentConfigTest, RealOnlyNeedsABlendingAugmentationOnAVideoModel) {
+  Registry reg = test_registry();
+  auto file = [&](const std::string& models, const std::string& name) {
+    return write("[experiment]\nname = \"ro\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                 "[video]\ncrop = { landmarks = \"detector\" }\n" + models, name);
+  };
+  auto errors_of = [&](const std::string& path) -> std::string {
+    try {
+      load_experiment(path, reg);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string none = file("[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n"
+                                "train = { real_only = true }\naugment = [{ plugin = \"hflip\" }]\n", "none.toml");
+  std::string all = errors_of(none);
+  EXPECT_NE(all.find(none + ":12: [[models]] 'v': real_only = true needs a blending augmentation"), std::string::npos) << all;
+  EXPECT_NE(all.find("self_blend"), std::string::npos) << all;
+
+  const std::string audio = file("[[models]]\nname = \"a\"\nplugin = \"tiny_cnn\"\nmodality = \"audio\"\n"
+                                 "train = { real_only = true }\naugment = [{ plugin = \"self_blend\" }]\n", "audio.toml");
+  all = errors_of(audio);
+  EXPECT_NE(all.find("real_only = true makes fakes by blending faces; it needs modality = \"video\""), std::string::npos) << all;
+
+  const std::string with_p = file("[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n"
+                                  "train = { real_only = true }\naugment = [\n  { plugin = \"self_blend\", p = 0.3 },\n]\n",
+                                  "p.toml");
+  all = errors_of(with_p);
+  EXPECT_NE(all.find(with_p + ":14: [[models]] 'v' augment self_blend: p is not used with real_only = true"),
+            std::string::npos) << all;
+
+  const std::string ok = file("[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n"
+                              "train = { real_only = true }\naugment = [{ plugin = \"self_blend\" }, { plugin = \"hflip\" }]\n",
+                              "ok.toml");
+  const ExperimentConfig exp = load_experiment(ok, reg);
+  EXPECT_TRUE(exp.models[0].train.boolean("real_only"));
+  EXPECT_TRUE(exp.models[0].blends_faces());
+  EXPECT_FALSE(exp.wants_landmarks68()) << "crop.landmarks = \"detector\" keeps the detector's";
+  EXPECT_FALSE(load_experiment(write(valid_toml, "valid.toml"), reg).models[0].train.boolean("real_only")) << "default";
+}
+
+// The config names the blending augmentations without their code; the list must be exactly the
+// registered plugins that forge.
+TEST(BlendingAugmentations, TheConfigListIsWhatForges) {
+  const Registry reg = builtin_registry();
+  std::vector<std::string> forging;
+  for (const std::string& name : reg.names(kind::augmentation))
+    if (reg.create<Augmentation>(kind::augmentation, name, reg.defaults(kind::augmentation, name))->forges())
+      forging.push_back(name);
+  std::sort(forging.begin(), forging.end());
+  EXPECT_EQ(forging, kBlendingAugmentations);
+}
+
+// crop.landmarks = "auto": dlib's 68 points are cached with the crops exactly when a video model
+// blends faces; "dlib68" always; an unknown value is an error.
+TEST_F(ExperimentConfigTest, CropLandmarksFollowTheBlendingAugmentations) {
+  Registry reg = test_registry();
+  auto file = [&](const std::string& crop, const std::string& augment, const std::string& name) {
+    return write("[experiment]\nname = \"lm\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                 "[video]\ncrop = { " + crop + " }\n[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\n"
+                 "modality = \"video\"\naugment = [" + augment + "]\n", name);
+  };
+  const bool dlib = fs::exists(kDlibLandmarkModel);
+  const std::string blend = file("size = 64", "{ plugin = \"self_blend\" }", "blend.toml");
+  EXPECT_FALSE(load_experiment(file("size = 64", "{ plugin = \"hflip\" }", "plain.toml"), reg).wants_landmarks68());
+  if (!dlib) {
+    EXPECT_THROW(load_experiment(blend, reg), ConfigError);   // names the missing model file
+  } else {
+    EXPECT_TRUE(load_experiment(blend, reg).wants_landmarks68());
+    EXPECT_TRUE(load_experiment(file("landmarks = \"dlib68\"", "", "on.toml"), reg).wants_landmarks68());
+    EXPECT_FALSE(load_experiment(file("align = true, landmarks = \"dlib68\"", "", "al.toml"), reg).wants_landmarks68())
+        << "aligned crops carry 68 points of their own";
+  }
+  EXPECT_THROW(load_experiment(file("landmarks = \"mtcnn\"", "", "bad.toml"), reg), ConfigError);
 }
 
 TEST_F(ExperimentConfigTest, PluginLibrariesLoadBeforeValidation) {

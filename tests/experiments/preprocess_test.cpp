@@ -14,6 +14,8 @@
 #include "modalities/video/face_align.h"
 #include "modalities/video/face_cache.h"
 
+#include <opencv2/imgproc.hpp>
+
 namespace dflab {
 namespace {
 
@@ -204,6 +206,58 @@ TEST_F(PreprocessTest, AlignMakesAlignedCropsUnderTheirOwnCacheKey) {
     EXPECT_NEAR(l.x / 6, kTemplateLeftEyeX * 64, 1.0);
     EXPECT_NEAR(rt.x / 6, kTemplateRightEyeX * 64, 1.0);
     EXPECT_NEAR(l.y / 6, rt.y / 6, 1.0);
+  }
+}
+
+// A video model with self_blend makes the (unaligned) crops carry dlib's 68 landmarks in crop
+// pixels (crop.landmarks = "auto"), under a cache key of their own: entries made before, without
+// them, miss. The crops themselves are the plain ones.
+TEST_F(PreprocessTest, BlendingModelsCacheDlibLandmarksWithUnalignedCrops) {
+  const fs::path clips = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample" / "trainset";
+  if (!fs::is_directory(clips)) GTEST_SKIP() << clips << " is missing";
+  if (!fs::exists(kDlibLandmarkModel)) GTEST_SKIP() << "libdlib-data missing: " << kDlibLandmarkModel;
+  std::vector<fs::path> mp4;
+  for (const auto& e : fs::directory_iterator(clips))
+    if (e.path().extension() == ".mp4") mp4.push_back(e.path());
+  std::sort(mp4.begin(), mp4.end());
+  ASSERT_FALSE(mp4.empty());
+  fs::create_symlink(mp4[0], dir_ / "data" / "trainset" / "a.mp4");
+  write("data/trainset_label.txt", "video_name,target\na.mp4,0\n");
+  auto toml = [&](const std::string& augment) {
+    return write("exp_" + std::to_string(augment.size()) + ".toml",
+                 "[experiment]\nname = \"lm\"\nwork_dir = \"work\"\nthreads = 1\n"
+                 "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
+                 "[video]\nsampling = { frames = 2 }\ncrop = { size = 64 }\n"
+                 "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\naugment = [" + augment + "]\n");
+  };
+  Registry reg = builtin_registry();
+  const ExperimentConfig off = load_experiment(toml("{ plugin = \"hflip\" }"), reg);
+  const ExperimentConfig on = load_experiment(toml("{ plugin = \"self_blend\" }"), reg);
+  EXPECT_FALSE(face_extract_options(off).landmarks68);
+  EXPECT_TRUE(face_extract_options(on).landmarks68);
+  const std::string key_off = face_cache_params(off), key_on = face_cache_params(on);
+  EXPECT_EQ(key_off.find("landmarks="), std::string::npos) << "keys of caches made before the option stay: " << key_off;
+  EXPECT_NE(key_on.find("landmarks=dlib68"), std::string::npos) << key_on;
+
+  const Dataset ds = load_experiment_dataset(off);
+  ASSERT_EQ(preprocess(off, ds, reg).videos[0].video_status, "ok");
+  const PreprocessReport r = preprocess(on, ds, reg);
+  ASSERT_EQ(r.videos[0].video_status, "ok") << r.videos[0].video_message;
+  EXPECT_FALSE(r.videos[0].video_from_cache) << "the entry without landmarks must miss";
+
+  const FaceCache cache(cache_dir(on, "faces"));
+  const std::optional<FaceClip> plain = cache.load(ds.items[0].path, key_off);
+  const std::optional<FaceClip> marked = cache.load(ds.items[0].path, key_on);
+  ASSERT_TRUE(plain && marked);
+  ASSERT_EQ(marked->frames.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(cv::norm(plain->frames[i], marked->frames[i], cv::NORM_INF), 0.0) << "crop " << i << " is not the plain crop";
+    ASSERT_EQ(marked->landmarks[i].size(), 68u) << "crop " << i;
+    // The face outline lies in the crop, around its centre (the crop is the face box x 1.3).
+    const cv::Rect box = cv::boundingRect(marked->landmarks[i]);
+    EXPECT_GT(box.width, 64 / 3) << "crop " << i;
+    EXPECT_TRUE((cv::Rect(-4, -4, 72, 72) & box) == box) << "crop " << i << ": " << box;
+    EXPECT_NEAR(box.x + box.width / 2.0, 32.0, 10.0) << "crop " << i;
   }
 }
 

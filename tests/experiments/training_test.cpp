@@ -29,6 +29,7 @@
 #include "metrics/binary_metrics.h"
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/models/model.h"
+#include "tests/modalities/augment/blend_test_util.h"
 
 namespace dflab {
 namespace {
@@ -729,6 +730,234 @@ TEST(Checkpoint, WrongModelOrDamagedFileIsAClearError) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("bad.pt"), std::string::npos);
   }
+}
+
+// Face crops with 68 landmarks: videos alternate real (even) and fake (odd), two units each; a
+// crop's pixels depend on (video, unit, jitter draw), so a test can tell which crop was loaded.
+class MemoryFaceSource : public SampleSource {
+ public:
+  explicit MemoryFaceSource(int n) {
+    for (int i = 0; i < n; ++i) videos_.push_back({"f" + std::to_string(i), i % 2, -1});
+  }
+  AugmentModality modality() const override { return AugmentModality::video; }
+  std::size_t size() const override { return videos_.size(); }
+  const SourceVideo& video(std::size_t i) const override { return videos_.at(i); }
+  std::size_t units(std::size_t) const override { return 2; }
+  AugmentSample load(std::size_t i, std::size_t u, std::mt19937_64* jitter) const override {
+    const std::uint64_t pick = jitter ? (*jitter)() % 1000 : 0;
+    AugmentSample s = test::face_sample(1, 32, static_cast<float>(*videos_[i].label), 1 + i * 7 + u * 3 + pick * 11);
+    return s;
+  }
+  InputNormalisation normalisation() const override { return {{0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}, 0.0f}; }
+  std::string missing_reason(std::size_t) const override { return ""; }
+
+ private:
+  std::vector<SourceVideo> videos_;
+};
+
+std::unique_ptr<Augmentation> augmentation(const Registry& reg, const std::string& name) {
+  return reg.create<Augmentation>(kind::augmentation, name, reg.defaults(kind::augmentation, name));
+}
+
+// real_only = true (SBI): the epoch holds only real units, each twice in one batch (one copy to
+// forge), half of every batch; reproducible from the seed.
+TEST(Trainer, RealOnlyPlansPairsOfRealUnitsHalfToForge) {
+  const Registry reg = builtin_registry();
+  Params mp = reg.defaults(kind::model, "meso4");
+  mp.set("input_size", std::int64_t{32});
+  auto model = reg.create<Model>(kind::model, "meso4", mp);
+  MemoryFaceSource train(10);   // 5 real videos x 2 units
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  auto blend = augmentation(reg, "self_blend");
+  TrainSettings s = tiny_settings(1);
+  s.batch = 4;
+  s.real_only = true;
+  Trainer trainer(*model, train, nullptr, *agg, s, {blend.get()}, temp_dir("real_only_plan"));
+  const auto plan = trainer.epoch_plan(0);
+  ASSERT_EQ(plan.size(), 5u);   // 10 real units, 2 a batch
+  std::set<std::pair<std::size_t, std::size_t>> seen;
+  for (const auto& batch : plan) {
+    ASSERT_EQ(batch.size() % 2, 0u);
+    std::size_t forged = 0;
+    for (std::size_t k = 0; k < batch.size(); k += 2) {
+      EXPECT_EQ(*train.video(batch[k].video).label, 0) << "a fake video in a real_only plan";
+      EXPECT_EQ(batch[k].video, batch[k + 1].video);
+      EXPECT_EQ(batch[k].unit, batch[k + 1].unit);
+      EXPECT_FALSE(batch[k].forge);
+      EXPECT_TRUE(batch[k + 1].forge);
+      forged += batch[k + 1].forge;
+      EXPECT_TRUE(seen.insert({batch[k].video, batch[k].unit}).second);
+    }
+    EXPECT_EQ(forged * 2, batch.size());
+  }
+  EXPECT_EQ(seen.size(), 10u);
+  auto order = [](const std::vector<std::vector<SampleRef>>& p) {
+    std::vector<std::size_t> o;
+    for (const auto& b : p)
+      for (const auto& r : b) o.push_back(r.video * 10 + r.unit);
+    return o;
+  };
+  EXPECT_EQ(order(trainer.epoch_plan(0)), order(plan)) << "not reproducible from the seed";
+  EXPECT_NE(order(trainer.epoch_plan(1)), order(plan)) << "the same order every epoch";
+
+  // Without a blending augmentation, or without a usable real video, it is refused.
+  auto flip = augmentation(reg, "hflip");
+  EXPECT_THROW(Trainer(*model, train, nullptr, *agg, s, {flip.get()}, temp_dir("real_only_noblend")), std::invalid_argument);
+  s.real_only = false;
+  EXPECT_NO_THROW(Trainer(*model, train, nullptr, *agg, s, {flip.get()}, temp_dir("real_only_off")));
+}
+
+// The loader makes the forged copy fake through the blend and leaves the other copy as loaded:
+// half of every batch has target 1, the pair shares its crop, and workers do not change a bit.
+TEST(BatchLoader, RealOnlyBatchesAreHalfSelfBlendedFromRealUnits) {
+  const Registry reg = builtin_registry();
+  MemoryFaceSource src(6);
+  auto blend = augmentation(reg, "self_blend");
+  std::vector<std::vector<SampleRef>> plan = {{{0, 0, false}, {0, 0, true}, {2, 1, false}, {2, 1, true}},
+                                              {{4, 0, false}, {4, 0, true}, {2, 0, false}, {2, 0, true}}};
+  std::vector<torch::Tensor> ref;
+  for (int workers : {0, 2}) {
+    LoaderOptions lo;
+    lo.workers = workers;
+    lo.training = true;
+    lo.real_only = true;
+    lo.seed = 9;
+    lo.augmentations = {blend.get()};
+    BatchLoader loader(src, plan, lo);
+    std::size_t k = 0;
+    while (auto b = loader.next()) {
+      ASSERT_EQ(b->target.size(0), 4);
+      EXPECT_EQ(b->target.sum().item<float>(), 2.0f);
+      for (std::int64_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(b->target[i].item<float>(), plan[k][static_cast<std::size_t>(i)].forge ? 1.0f : 0.0f);
+        if (i % 2 == 1) {
+          // Same crop under both copies: they differ only inside the blend mask, and do differ.
+          const torch::Tensor d = (b->x[i] - b->x[i - 1]).abs();
+          EXPECT_GT(d.max().item<float>(), 0.05f);
+          EXPECT_GT((d == 0).to(torch::kFloat32).mean().item<float>(), 0.2f) << "the pair holds different crops";
+        }
+      }
+      if (workers == 0) ref.push_back(b->x);
+      else EXPECT_TRUE(torch::equal(b->x, ref[k])) << "batch " << k;
+      ++k;
+    }
+    EXPECT_EQ(k, 2u);
+  }
+  // A forged ref without a blending augmentation is a programming error, not a silent real.
+  LoaderOptions lo;
+  lo.workers = 0;
+  lo.training = true;
+  lo.real_only = true;
+  BatchLoader bad(src, {{{0, 0, false}, {0, 0, true}}}, lo);
+  EXPECT_THROW(bad.next(), std::logic_error);
+}
+
+// A real_only model trains end to end on real faces alone.
+TEST(Trainer, RealOnlyFitsOnRealVideosAlone) {
+  const Registry reg = builtin_registry();
+  torch::manual_seed(1);
+  Params mp = reg.defaults(kind::model, "meso4");
+  mp.set("input_size", std::int64_t{32});
+  auto model = reg.create<Model>(kind::model, "meso4", mp);
+  MemoryFaceSource train(8), val(4);
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  auto blend = augmentation(reg, "self_blend");
+  TrainSettings s = tiny_settings(1);
+  s.batch = 4;
+  s.real_only = true;
+  Trainer trainer(*model, train, &val, *agg, s, {blend.get()}, temp_dir("real_only_fit"));
+  std::vector<EpochReport> epochs;
+  trainer.on_epoch = [&](const EpochReport& e) { epochs.push_back(e); };
+  trainer.fit(false);
+  ASSERT_EQ(epochs.size(), 1u);
+  EXPECT_EQ(epochs[0].samples, 2u * 4u * 2u);   // 4 real videos x 2 units, each twice
+  EXPECT_TRUE(std::isfinite(epochs[0].train_loss));
+  EXPECT_TRUE(epochs[0].val_auc.has_value()) << "validation keeps real and fake videos";
+}
+
+// face_blend's partner (PartnerKind::real) is a sample of another real video: with one flat
+// colour per video, the blended face centre shows which video the partner came from.
+TEST(BatchLoader, FaceBlendTakesItsPartnerFromAnotherRealVideo) {
+  class FlatFaces : public SampleSource {
+   public:
+    AugmentModality modality() const override { return AugmentModality::video; }
+    std::size_t size() const override { return videos_.size(); }
+    const SourceVideo& video(std::size_t i) const override { return videos_.at(i); }
+    std::size_t units(std::size_t) const override { return 1; }
+    AugmentSample load(std::size_t i, std::size_t, std::mt19937_64*) const override {
+      AugmentSample s;
+      s.modality = AugmentModality::video;
+      s.target = static_cast<float>(*videos_[i].label);
+      s.frames = {cv::Mat(32, 32, CV_8UC3, cv::Scalar::all(colour(i)))};
+      s.landmarks = {test::face68(32, 32)};
+      return s;
+    }
+    InputNormalisation normalisation() const override { return {{0.0f, 0.0f, 0.0f}, {1.0f, 1.0f, 1.0f}, 0.0f}; }
+    std::string missing_reason(std::size_t) const override { return ""; }
+    static double colour(std::size_t i) { return 20.0 + 30.0 * static_cast<double>(i); }
+
+   private:
+    std::vector<SourceVideo> videos_ = {{"r0", 0, -1}, {"f1", 1, -1}, {"r2", 0, -1}, {"f3", 1, -1}, {"r4", 0, -1}};
+  } src;
+  const Registry reg = builtin_registry();
+  Params p = reg.defaults(kind::augmentation, "face_blend");
+  p.set("p", 1.0);
+  p.set("colour_correction", false);
+  auto blend = reg.create<Augmentation>(kind::augmentation, "face_blend", p);
+  LoaderOptions lo;
+  lo.workers = 0;
+  lo.training = true;
+  lo.augmentations = {blend.get()};
+  lo.hflip = false;
+  std::set<int> partners_of_r0;
+  for (std::uint64_t seed = 1; seed <= 12; ++seed) {
+    lo.seed = seed;
+    BatchLoader loader(src, {{{0, 0}, {1, 0}, {2, 0}}}, lo);
+    const Batch b = *loader.next();
+    for (std::int64_t k = 0; k < 3; ++k) {
+      EXPECT_EQ(b.target[k].item<float>(), 1.0f);
+      const double centre = std::round(b.x[k][0][16][16].item<float>() * 255.0);
+      const auto from = static_cast<int>(std::lround((centre - 20.0) / 30.0));
+      EXPECT_EQ(from % 2, 0) << "sample " << k << ": partner from a fake video";
+      EXPECT_NE(from, static_cast<int>(b.refs[static_cast<std::size_t>(k)].video)) << "partner from its own video";
+      if (k == 0) partners_of_r0.insert(from);
+    }
+  }
+  EXPECT_EQ(partners_of_r0, (std::set<int>{2, 4})) << "every other real video can be drawn";
+}
+
+TEST(FaceCropSource, LandmarksFollowTheResizeToTheModelInput) {
+  const std::string dir = temp_dir("face_landmarks");
+  const std::string video = dir + "/v.mp4";
+  std::ofstream(video) << "pretend video bytes";
+  FaceClip clip;
+  clip.path = video;
+  clip.status = ClipStatus::ok;
+  clip.frames.push_back(cv::Mat(64, 64, CV_8UC3, cv::Scalar::all(0)));
+  cv::circle(clip.frames[0], {40, 20}, 2, cv::Scalar::all(255), cv::FILLED);   // a mark at (40, 20)
+  clip.timestamps_s.push_back(0.0);
+  clip.frame_indices.push_back(0);
+  clip.crop_boxes.emplace_back(0.0f, 0.0f, 64.0f, 64.0f);
+  clip.face_boxes.emplace_back(0.0f, 0.0f, 64.0f, 64.0f);
+  clip.detected.push_back(1);
+  clip.landmarks.push_back(test::face68(64, 64));
+  clip.landmarks[0][30] = {40.0f, 20.0f};
+  const FaceCache cache(dir + "/cache");
+  cache.store(clip, "params");
+  const FaceCropEntry e = face_crop_entry({"v", 0, -1}, cache, video, "params");
+  const AugmentSample s = FaceCropSource({e}, 32, 32, 1).load(0, 0, nullptr);
+  ASSERT_EQ(s.landmarks.size(), 1u);
+  ASSERT_EQ(s.landmarks[0].size(), 68u);
+  // The point still sits on its mark: pixel centres map as cv::resize maps them.
+  EXPECT_NEAR(s.landmarks[0][30].x, 19.75f, 1e-4);
+  EXPECT_NEAR(s.landmarks[0][30].y, 9.75f, 1e-4);
+  cv::Point max_at;
+  cv::Mat grey;
+  cv::cvtColor(s.frames[0], grey, cv::COLOR_BGR2GRAY);
+  cv::minMaxLoc(grey, nullptr, nullptr, nullptr, &max_at);
+  EXPECT_NEAR(max_at.x, s.landmarks[0][30].x, 1.0);
+  EXPECT_NEAR(max_at.y, s.landmarks[0][30].y, 1.0);
+  fs::remove_all(dir);
 }
 
 TEST(FaceCropSource, SamplesCarryTheCachedCropTimes) {

@@ -9,7 +9,7 @@ namespace {
 
 const std::vector<std::string> kVideo = {"hflip", "random_resized_crop", "color_jitter", "gaussian_blur",
                                          "gaussian_noise", "cutout", "jpeg", "h264_reencode", "landmark_cutout",
-                                         "cutmix", "mixup", "paired_mixup"};
+                                         "cutmix", "mixup", "paired_mixup", "self_blend", "face_blend"};
 const std::vector<std::string> kAudio = {"audio_gain", "audio_noise", "time_shift", "spec_augment", "mixup"};
 
 AugmentSample partner_for(const AugmentSample& s) {
@@ -36,7 +36,7 @@ AugmentSample sample_of(AugmentModality m, int frames = 2) {
 
 TEST(Augmentation, EveryPluginIsRegisteredWithAProbabilityParam) {
   std::vector<std::string> names = augment_registry().names(kind::augmentation);
-  EXPECT_EQ(names.size(), 16u);
+  EXPECT_EQ(names.size(), 18u);
   for (const auto& name : names) {
     const PluginInfo& info = augment_registry().info(kind::augmentation, name);
     const ParamSpec* p = info.param("p");

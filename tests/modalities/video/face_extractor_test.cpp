@@ -290,6 +290,15 @@ TEST_F(FaceExtractorTest, BadFilesGiveAStatus) {
   EXPECT_THROW(extract_faces(junk, det, aligned), std::invalid_argument);
   aligned.fixed_box = true;
   EXPECT_THROW(aligned.validate(), std::invalid_argument);
+  // landmarks68 (dlib's points on unaligned crops) is a cache key part only when on, so caches
+  // made before it existed keep their keys; without an aligner it is an error.
+  FaceExtractOptions marked;
+  marked.landmarks68 = true;
+  EXPECT_NE(marked.canonical().find(";landmarks=dlib68"), std::string::npos);
+  EXPECT_EQ(FaceExtractOptions{}.canonical().find("landmarks="), std::string::npos);
+  EXPECT_THROW(extract_faces(junk, det, marked), std::invalid_argument);
+  marked.align = true;
+  EXPECT_EQ(marked.canonical().find("landmarks="), std::string::npos) << "align carries the 68 points already";
 }
 
 // The FFDV sample clips in ../shared with OpenCV's frontal Haar cascade; skipped without them.
