@@ -88,9 +88,22 @@ bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
   }
   if (!root_.empty()) {
     const std::string rel = std::filesystem::path(absolute_path(item.path)).lexically_relative(root_).string();
-    if (rel.empty() || rel == ".." || rel.rfind("../", 0) == 0)
-      ds_.warnings.push_back({file, line, "'" + item.id + "' is outside the dataset root " + root_ + ": " +
-                                              absolute_path(item.path)});
+    if (rel.empty() || rel == ".." || rel.rfind("../", 0) == 0) {
+      // A few named, then one line that counts the rest: a list kept beside its data (a CSV in
+      // examples/ naming ../shared videos) would otherwise print a line per video.
+      if (++outside_ <= kOutsideNamed) {
+        ds_.warnings.push_back({file, line, "'" + item.id + "' is outside the dataset root " + root_ + ": " +
+                                                absolute_path(item.path)});
+      } else {
+        if (outside_ == kOutsideNamed + 1) {
+          outside_summary_ = ds_.warnings.size();
+          ds_.warnings.push_back({file, line, ""});
+        }
+        ds_.warnings[outside_summary_].message = std::to_string(outside_ - kOutsideNamed) +
+                                                 " more listed videos are outside the dataset root " + root_ +
+                                                 " (the first of them here)";
+      }
+    }
   }
   if (item.source.empty()) item.source = folder_source(item.path);
   ds_.items.push_back(std::move(item));

@@ -115,6 +115,8 @@ class ItemCollector {
   const ReadOptions& options_;
   std::string root_;   // options_.root, absolute and normalised
   std::unordered_map<std::string, std::string> seen_;   // id → "file:line" of its first listing
+  static constexpr std::size_t kOutsideNamed = 3;   // outside-root videos warned one by one
+  std::size_t outside_ = 0, outside_summary_ = 0;   // count; index of the warning counting the rest
 };
 
 // Absolute, normalised form of `p` (relative paths resolve against the working directory).

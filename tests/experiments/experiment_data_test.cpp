@@ -106,6 +106,21 @@ TEST_F(ExperimentDataTest, VideosListedOutsideTheRootAreKeptWithAWarningNamingFi
   // The same dataset read by its layout (no train/val/test keys) warns as well.
   write("data/labels.csv", "path,label\nclips/a.mp4,1\n../outside.mp4,0\n");
   EXPECT_EQ(load("").warnings.size(), 1u);
+
+  // Many outside: three named, then one warning that counts the rest and points at the first.
+  std::string many = "path,label\n";
+  for (int k = 0; k < 10; ++k) {
+    std::ofstream(dir_ / ("out" + std::to_string(k) + ".mp4")) << "x";
+    many += "../out" + std::to_string(k) + ".mp4," + std::to_string(k % 2) + "\n";
+  }
+  const std::string csv_many = write("data/labels.csv", many);
+  const Dataset lots = load("train = \"labels.csv\"\n");
+  EXPECT_EQ(lots.items.size(), 10u);
+  ASSERT_EQ(lots.warnings.size(), 4u);
+  EXPECT_NE(lots.warnings[2].message.find("'../out2.mp4'"), std::string::npos);
+  EXPECT_EQ(lots.warnings[3].line, 5) << "the first one not named";
+  EXPECT_NE(lots.warnings[3].message.find("7 more listed videos are outside the dataset root"), std::string::npos)
+      << lots.warnings[3].message;
 }
 
 TEST_F(ExperimentDataTest, SourceFoldsHoldOutEachSourceInTurn) {
