@@ -35,7 +35,7 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::fusion, "stacking"},      {kind::fusion, "confidence_weighted"},
       {kind::model, "mc3_18"},         {kind::model, "efficientnet3d_b0"},
       {kind::audio_feature, "stft"},   {kind::audio_feature, "mel"},   {kind::audio_feature, "mfcc"},
-      {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"},
+      {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"}, {kind::audio_feature, "waveform"},
       {kind::face_detector, "haar"},   {kind::face_detector, "lbp"},   {kind::face_detector, "dlib_hog"},
       {kind::face_detector, "yunet"},  {kind::face_detector, "ultraface"}, {kind::face_detector, "res10_ssd"},
       {kind::face_detector, "blazeface"}, {kind::face_detector, "mtcnn"},
