@@ -3,6 +3,7 @@
 #include "modalities/audio/models/lcnn.h"
 #include "modalities/audio/models/mel_cnn.h"
 #include "modalities/audio/models/mel_resnet18.h"
+#include "modalities/audio/models/rawnet2.h"
 #include "modalities/models/onnx_backbone.h"
 #include "modalities/models/torchscript_model.h"
 #include "modalities/video/models/efficientnet.h"
@@ -43,6 +44,7 @@ void register_model_plugins(Registry& registry) {
   registry.add<MelResNet18Model>(MelResNet18Model::info());
   registry.add<MelCnnModel>(MelCnnModel::info());
   registry.add<LcnnModel>(LcnnModel::info());
+  registry.add<RawNet2Model>(RawNet2Model::info());
   // any modality
   registry.add<TorchScriptModel>(TorchScriptModel::info());
   registry.add<OnnxBackboneModel>(OnnxBackboneModel::info());
