@@ -54,7 +54,7 @@ TEST(ModelZoo, EveryModelRunsForwardAndBackwardOnATinyBatch) {
     torch::binary_cross_entropy_with_logits(logits, torch::tensor({0.0f, 1.0f})).backward();
     std::int64_t with_grad = 0, params = 0;
     for (const auto& p : m->parameters()) {
-      if (!p.requires_grad()) continue;   // frozen by design (rawnet2: the reference's unused bn1)
+      if (!p.requires_grad()) continue;   // frozen by design (rawnet2, aasist: the reference's unused bn1)
       ++params;
       if (!p.grad().defined()) continue;
       ++with_grad;
