@@ -47,6 +47,7 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::model, "mel_cnn"},        {kind::model, "lcnn"},           {kind::model, "torchscript"},
       {kind::model, "xception"},       {kind::model, "r2plus1d_18"},
       {kind::model, "se_resnext50"},    {kind::model, "onnx_backbone"},
+      {kind::model, "rawnet2"},        {kind::model, "aasist"},         {kind::model, "aasist_l"},
       {kind::augmentation, "hflip"},   {kind::augmentation, "random_resized_crop"},
       {kind::augmentation, "color_jitter"}, {kind::augmentation, "gaussian_blur"},
       {kind::augmentation, "gaussian_noise"}, {kind::augmentation, "cutout"}, {kind::augmentation, "jpeg"},
@@ -86,11 +87,13 @@ TEST(BuiltinPlugins, EveryPluginBuiltFromItsDefaultsWorks) {
     const Params params = reg.defaults(info->kind, info->name);
     SCOPED_TRACE(what);
     if (info->kind == kind::model) {
-      // At a small input side where the model declares one (EfficientNet-B7's 600 px would take
-      // seconds here; tests/modalities/models/model_zoo_test.cpp runs the full sizes).
+      // At a small input side or waveform length where the model declares one (EfficientNet-B7's
+      // 600 px would take seconds here; tests/modalities/models/model_zoo_test.cpp runs the full sizes).
       Params p = params;
       if (const ParamSpec* side = info->param("input_size"))
         p.set("input_size", std::max<std::int64_t>(64, static_cast<std::int64_t>(side->min.value_or(64))));
+      if (const ParamSpec* samples = info->param("samples"))   // raw-waveform models: their shortest input
+        p.set("samples", static_cast<std::int64_t>(samples->min.value_or(64600)));
       auto model = reg.create<Model>(info->kind, info->name, p);
       model->eval();
       torch::NoGradGuard no_grad;
