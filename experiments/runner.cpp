@@ -818,7 +818,7 @@ class ExperimentRunner {
       entries.push_back(std::move(e));
     }
     return std::make_unique<AudioFeatureSource>(std::move(entries), *feature_cache_, static_cast<int>(in.height),
-                                                static_cast<int>(in.width), norm);
+                                                static_cast<int>(in.width), norm, feature_->silence());
   }
 
   // `[[models]] pretrained`: every backbone tensor must find its weights, or the run stops here

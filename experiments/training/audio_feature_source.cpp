@@ -8,7 +8,8 @@
 namespace dflab {
 
 AudioFeatureSource::AudioFeatureSource(std::vector<AudioFeatureEntry> entries, const FeatureCache& cache, int height,
-                                       int width, std::optional<InputNormalisation> normalisation)
+                                       int width, std::optional<InputNormalisation> normalisation,
+                                       std::optional<float> silence)
     : entries_(std::move(entries)), n_cols_(entries_.size(), 0), cache_(cache), height_(height), width_(width) {
   if (height <= 0 || width <= 0) throw std::invalid_argument("AudioFeatureSource: height and width must be positive");
   // Welford over every value: stable for millions of dB values.
@@ -44,7 +45,7 @@ AudioFeatureSource::AudioFeatureSource(std::vector<AudioFeatureEntry> entries, c
     const double sd = n > 1 ? std::sqrt(m2 / n) : 1.0;
     norm_.mean = {static_cast<float>(mean)};
     norm_.std = {static_cast<float>(sd > 1e-6 ? sd : 1.0)};
-    norm_.silence = std::isfinite(floor) ? floor : 0.0f;
+    norm_.silence = silence ? *silence : std::isfinite(floor) ? floor : 0.0f;
   }
 }
 

@@ -7,7 +7,10 @@
 //   AudioFeatureSource val(val_entries, cache, 64, 128, train.normalisation());   // same stats
 //
 // Normalisation: one mean and standard deviation over every value of the training features
-// (global, not per sample, so level differences between real and fake tracks stay visible).
+// (global, not per sample, so level differences between real and fake tracks stay visible; for
+// the raw waveform this is one scale for every sample, its mean ~0).
+// Silence (a track that is absent, the padding of a clip shorter than the window) is the
+// feature's own silence() when it has one (waveform: 0), else the training features' minimum.
 
 #include <optional>
 #include <string>
@@ -30,9 +33,11 @@ class AudioFeatureSource : public SampleSource {
   // Reads every feature once to check its height (must equal `height`: the model's mel bands)
   // and learn its width; without `normalisation` also computes the statistics. A feature that
   // cannot be read becomes a missing entry. Throws std::invalid_argument naming the video when a
-  // feature's height differs from the model's.
+  // feature's height differs from the model's. `silence`: AudioFeature::silence() of the feature,
+  // used when the statistics are computed here (a given `normalisation` carries its own).
   AudioFeatureSource(std::vector<AudioFeatureEntry> entries, const FeatureCache& cache, int height, int width,
-                     std::optional<InputNormalisation> normalisation = std::nullopt);
+                     std::optional<InputNormalisation> normalisation = std::nullopt,
+                     std::optional<float> silence = std::nullopt);
 
   AugmentModality modality() const override { return AugmentModality::audio; }
   std::size_t size() const override { return entries_.size(); }

@@ -31,7 +31,8 @@ struct SourceVideo {
 struct InputNormalisation {
   std::vector<float> mean, std;   // one value per channel (RGB order for video)
   // The raw value of an absent input: audio "silence" policy fills a missing track with the
-  // training features' floor (their minimum, in dB). Unused for video.
+  // training features' floor (their minimum, in dB), or the feature's own silence (waveform: 0).
+  // Unused for video.
   float silence = 0.0f;
 };
 

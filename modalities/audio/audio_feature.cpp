@@ -7,6 +7,7 @@
 #include "modalities/audio/features/mel.h"
 #include "modalities/audio/features/mfcc.h"
 #include "modalities/audio/features/stft.h"
+#include "modalities/audio/features/waveform.h"
 
 namespace dflab {
 
@@ -109,6 +110,7 @@ void register_audio_feature_plugins(Registry& registry) {
   registry.add<MfccFeature>(MfccFeature::info());
   registry.add<LfccFeature>(LfccFeature::info());
   registry.add<FfdvMelImageFeature>(FfdvMelImageFeature::info());
+  registry.add<WaveformFeature>(WaveformFeature::info());
 }
 
 }  // namespace dflab

@@ -9,9 +9,10 @@
 //   AudioDecodeOptions d; d.sample_rate = mel->sample_rate();
 //   FeatureMatrix m = mel->compute(decode_audio("clip.mp4", d).samples);   // [64][n_frames]
 //
-// Plugins: stft, mel, mfcc, lfcc, ffdv_mel_image (modalities/audio/features/, one file each).
+// Plugins: stft, mel, mfcc, lfcc, ffdv_mel_image, waveform (modalities/audio/features/, one file each).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ class AudioFeature : public Plugin {
   virtual FeatureMatrix compute(const std::vector<float>& mono) const = 0;
   // The rate the input must have, Hz (the plugin's `sample_rate` parameter).
   virtual int sample_rate() const { return static_cast<int>(params_.integer("sample_rate")); }
+  // The feature's value for silence when it is known without looking at data (a waveform: 0).
+  // nullopt: training takes the training features' minimum (the dB floor of a log spectrogram).
+  // Fills silent tracks and pads clips shorter than the model's width.
+  virtual std::optional<float> silence() const { return std::nullopt; }
 
   const std::string& name() const { return name_; }
   const Params& params() const { return params_; }
@@ -55,7 +60,7 @@ StftOptions stft_from_params(const Params& p);
 MelOptions mel_from_params(const Params& p);   // sample_rate and n_fft from p too
 DbOptions db_from_params(const Params& p);
 
-// Adds stft, mel, mfcc, lfcc, ffdv_mel_image (called from experiments/builtin_plugins.cpp).
+// Adds stft, mel, mfcc, lfcc, ffdv_mel_image, waveform (called from experiments/builtin_plugins.cpp).
 void register_audio_feature_plugins(Registry& registry);
 
 }  // namespace dflab

@@ -1,8 +1,10 @@
 #include "modalities/models/register_models.h"
 
+#include "modalities/audio/models/aasist.h"
 #include "modalities/audio/models/lcnn.h"
 #include "modalities/audio/models/mel_cnn.h"
 #include "modalities/audio/models/mel_resnet18.h"
+#include "modalities/audio/models/rawnet2.h"
 #include "modalities/models/onnx_backbone.h"
 #include "modalities/models/torchscript_model.h"
 #include "modalities/video/models/efficientnet.h"
@@ -43,6 +45,11 @@ void register_model_plugins(Registry& registry) {
   registry.add<MelResNet18Model>(MelResNet18Model::info());
   registry.add<MelCnnModel>(MelCnnModel::info());
   registry.add<LcnnModel>(LcnnModel::info());
+  registry.add<RawNet2Model>(RawNet2Model::info());
+  for (const char* variant : {"aasist", "aasist_l"})
+    registry.add(AasistModel::info(variant), [variant](const Params& p) -> std::unique_ptr<Plugin> {
+      return std::make_unique<AasistModel>(variant, p);
+    });
   // any modality
   registry.add<TorchScriptModel>(TorchScriptModel::info());
   registry.add<OnnxBackboneModel>(OnnxBackboneModel::info());

@@ -99,6 +99,31 @@ TEST(Cli, CheckReportsProblemsAndExitsOne) {
   fs::remove_all(dir);
 }
 
+// The raw-waveform recipe of the README validates: the waveform feature and the aasist/rawnet2
+// models are registered and their parameters checked (a typo in one is an error with its line).
+TEST(Cli, CheckAcceptsARawWaveformExperiment) {
+  const fs::path dir = fs::temp_directory_path() / ("dflab_cli_check_raw_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "data");
+  const std::string head = "[experiment]\nname = \"raw\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                           "[audio]\nfeature = { plugin = \"waveform\", sample_rate = 16000 }\n"
+                           "[[models]]\nname = \"audio-aasist\"\nplugin = \"aasist\"\nmodality = \"audio\"\n";
+  std::ofstream(dir / "raw.toml") << head << "samples = 64600\ntrain = { epochs = 1, batch = 8 }\n"
+                                  << "[[models]]\nname = \"audio-rawnet2\"\nplugin = \"rawnet2\"\nmodality = \"audio\"\n"
+                                  << "gru_units = 256\n";
+  auto r = run_dflab("check " + (dir / "raw.toml").string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("model audio-aasist (audio): aasist"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("model audio-rawnet2 (audio): rawnet2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("audio feature waveform"), std::string::npos) << r.out;
+
+  std::ofstream(dir / "short.toml") << head << "samples = 1000\n";   // below the shortest input
+  auto bad = run_dflab("check " + (dir / "short.toml").string());
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.err.find("short.toml:12:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("samples"), std::string::npos) << bad.err;
+  fs::remove_all(dir);
+}
+
 TEST(Cli, CheckFindsAMissingDetectorModelFile) {
   const fs::path dir = fs::temp_directory_path() / ("dflab_cli_check_det_" + std::to_string(::getpid()));
   fs::create_directories(dir / "data");

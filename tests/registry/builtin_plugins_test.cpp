@@ -35,7 +35,7 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::fusion, "stacking"},      {kind::fusion, "confidence_weighted"},
       {kind::model, "mc3_18"},         {kind::model, "efficientnet3d_b0"},
       {kind::audio_feature, "stft"},   {kind::audio_feature, "mel"},   {kind::audio_feature, "mfcc"},
-      {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"},
+      {kind::audio_feature, "lfcc"},   {kind::audio_feature, "ffdv_mel_image"}, {kind::audio_feature, "waveform"},
       {kind::face_detector, "haar"},   {kind::face_detector, "lbp"},   {kind::face_detector, "dlib_hog"},
       {kind::face_detector, "yunet"},  {kind::face_detector, "ultraface"}, {kind::face_detector, "res10_ssd"},
       {kind::face_detector, "blazeface"}, {kind::face_detector, "mtcnn"},
@@ -47,6 +47,7 @@ TEST(BuiltinPlugins, EveryInTreePluginSurvivesStaticLinking) {
       {kind::model, "mel_cnn"},        {kind::model, "lcnn"},           {kind::model, "torchscript"},
       {kind::model, "xception"},       {kind::model, "r2plus1d_18"},
       {kind::model, "se_resnext50"},    {kind::model, "onnx_backbone"},
+      {kind::model, "rawnet2"},        {kind::model, "aasist"},         {kind::model, "aasist_l"},
       {kind::augmentation, "hflip"},   {kind::augmentation, "random_resized_crop"},
       {kind::augmentation, "color_jitter"}, {kind::augmentation, "gaussian_blur"},
       {kind::augmentation, "gaussian_noise"}, {kind::augmentation, "cutout"}, {kind::augmentation, "jpeg"},
@@ -86,11 +87,13 @@ TEST(BuiltinPlugins, EveryPluginBuiltFromItsDefaultsWorks) {
     const Params params = reg.defaults(info->kind, info->name);
     SCOPED_TRACE(what);
     if (info->kind == kind::model) {
-      // At a small input side where the model declares one (EfficientNet-B7's 600 px would take
-      // seconds here; tests/modalities/models/model_zoo_test.cpp runs the full sizes).
+      // At a small input side or waveform length where the model declares one (EfficientNet-B7's
+      // 600 px would take seconds here; tests/modalities/models/model_zoo_test.cpp runs the full sizes).
       Params p = params;
       if (const ParamSpec* side = info->param("input_size"))
         p.set("input_size", std::max<std::int64_t>(64, static_cast<std::int64_t>(side->min.value_or(64))));
+      if (const ParamSpec* samples = info->param("samples"))   // raw-waveform models: their shortest input
+        p.set("samples", static_cast<std::int64_t>(samples->min.value_or(64600)));
       auto model = reg.create<Model>(info->kind, info->name, p);
       model->eval();
       torch::NoGradGuard no_grad;

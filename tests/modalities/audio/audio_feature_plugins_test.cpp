@@ -55,7 +55,7 @@ FeatureMatrix ref(const std::string& name) { return read_npy(kFixtures + name + 
 TEST(AudioFeaturePlugins, AllRegisteredWithDocumentedParameters) {
   const Registry reg = audio_registry();
   EXPECT_EQ(reg.names(kind::audio_feature),
-            (std::vector<std::string>{"ffdv_mel_image", "lfcc", "mel", "mfcc", "stft"}));
+            (std::vector<std::string>{"ffdv_mel_image", "lfcc", "mel", "mfcc", "stft", "waveform"}));
   for (const PluginInfo* info : reg.list(kind::audio_feature)) {
     EXPECT_FALSE(info->doc.empty()) << info->name;
     for (const ParamSpec& s : info->params) {

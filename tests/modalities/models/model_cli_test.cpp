@@ -27,6 +27,17 @@ TEST(ModelCli, InfoPrintsSizeAndCostAsJson) {
   EXPECT_FALSE(j["over_limit"].get<bool>());
 }
 
+TEST(ModelCli, InfoOfARawWaveformModel) {
+  const auto r = run_dflab("model info aasist --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["name"], "aasist");
+  EXPECT_EQ(j["n_parameters"], 297705);   // the paper's 297K with a 1-logit head
+  EXPECT_EQ(j["input"]["modality"], "audio");
+  EXPECT_EQ(j["input"]["shape"], (std::vector<int>{1, 1, 64600}));
+  EXPECT_GT(j["mult_adds"].get<double>(), 1e9);
+}
+
 TEST(ModelCli, ParamOverridesAreTypedAndChecked) {
   const auto r = run_dflab("model info meso4 --param input_size=64 --param width=2 --json");
   ASSERT_EQ(r.code, 0) << r.err;
