@@ -235,7 +235,7 @@ Dataset read_dfdc(const std::string& root_in, const ReadOptions& options) {
         log.add(submission.string(), row.line, "", "empty filename");
         continue;
       }
-      items.add({name, (video_dir / name).string(), std::nullopt, "test", std::nullopt}, submission.string(),
+      items.add({name, (video_dir / name).string(), std::nullopt, "test", std::nullopt, ""}, submission.string(),
                 row.line);
     }
   }

@@ -205,7 +205,7 @@ Dataset read_ffdv(const std::string& root_in, const ReadOptions& options) {
       if (e.is_regular_file && fs::path(e.name).extension() == ".mp4") videos.push_back(e.name);
     for (const auto& v : videos) {
       any_list = true;
-      items.add({v, (root / d / v).string(), std::nullopt, ffdv_split_name(d), std::nullopt}, (root / d).string(), 0);
+      items.add({v, (root / d / v).string(), std::nullopt, ffdv_split_name(d), std::nullopt, ""}, (root / d).string(), 0);
     }
   }
   if (!any_list)

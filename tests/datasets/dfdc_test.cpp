@@ -73,7 +73,7 @@ TEST(Dfdc, NumberOverflowIsReportedWithItsLine) {
     EXPECT_EQ(e.diagnostics().items()[0].line, 3) << e.what();
     EXPECT_NE(std::string(e.what()).find("invalid JSON: number overflow parsing '1e999'"), std::string::npos) << e.what();
   }
-  const Dataset ds = read_dfdc_metadata(meta, {ProblemPolicy::skip, /*check_files=*/false});
+  const Dataset ds = read_dfdc_metadata(meta, {ProblemPolicy::skip, /*check_files=*/false, "", ""});
   EXPECT_TRUE(ds.items.empty());
   ASSERT_EQ(ds.skipped.size(), 1u);
   EXPECT_EQ(ds.skipped[0].line, 3);
@@ -93,7 +93,7 @@ TEST(Dfdc, EntryProblemsCarryTheLineOfTheirKey) {
                             "    \"original\": \"r.mp4\"}\n"
                             "}\n");
   for (const char* f : {"r.mp4", "f.mp4", "g.mp4", "h.mp4", "i.mp4", "o.mp4"}) d.write(f, "");
-  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip});
+  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip, true, "", ""});
   ASSERT_EQ(ds.items.size(), 2u);
   EXPECT_EQ(ds.find("o.mp4")->original, "r.mp4");
   std::map<int, std::string> by_line;
@@ -118,7 +118,7 @@ TEST(Dfdc, DuplicateAcrossPartsAndSampleSubmission) {
   d.write("p1/a.mp4", "");
   d.write("test_videos/t.mp4", "");
   d.write("sample_submission.csv", "filename,label\nt.mp4,0.5\n");
-  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip});
+  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip, true, "", ""});
   ASSERT_EQ(ds.items.size(), 2u);
   EXPECT_EQ(ds.items[0].label, 0) << "split default is train; first listing wins";
   EXPECT_EQ(ds.items[0].split, "train");
@@ -133,7 +133,7 @@ TEST(Dfdc, DuplicateAcrossPartsAndSampleSubmission) {
 TEST(Dfdc, EmptyAndNonObjectFiles) {
   testing::TempDir d;
   const auto meta = d.write("metadata.json", "\n");
-  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip});
+  Dataset ds = read_dfdc(d.path().string(), {ProblemPolicy::skip, true, "", ""});
   ASSERT_EQ(ds.skipped.size(), 1u);
   EXPECT_EQ(ds.skipped[0].to_string(), meta + ":1: empty file: expected a JSON object of videos");
   d.write("metadata.json", "[1, 2]");

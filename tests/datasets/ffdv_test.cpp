@@ -94,7 +94,7 @@ TEST(Ffdv, SkipRecordsEachProblemAndKeepsTheRest) {
   testing::TempDir d;
   const auto label = d.write("trainset_label.txt", kBadLabels);
   for (const char* f : {"trainset/a.mp4", "trainset/b.mp4", "trainset/c.mp4", "trainset/e.mp4"}) d.write(f, "");
-  Dataset ds = read_ffdv(d.path().string(), {ProblemPolicy::skip});
+  Dataset ds = read_ffdv(d.path().string(), {ProblemPolicy::skip, true, "", ""});
   ASSERT_EQ(ds.items.size(), 2u);
   EXPECT_EQ(ds.items[0].id, "a.mp4");
   EXPECT_EQ(ds.items[0].label, 1) << "the first of two duplicates is kept";
@@ -114,7 +114,7 @@ TEST(Ffdv, EmptyAndHeaderOnlyLabelFilesAreProblems) {
   testing::TempDir d;
   const auto train = d.write("trainset_label.txt", "");
   const auto val = d.write("valset_label.txt", "video_name,target\n\n");
-  Dataset ds = read_ffdv(d.path().string(), {ProblemPolicy::skip});
+  Dataset ds = read_ffdv(d.path().string(), {ProblemPolicy::skip, true, "", ""});
   EXPECT_TRUE(ds.items.empty());
   ASSERT_EQ(ds.skipped.size(), 2u);
   EXPECT_EQ(ds.skipped[0].to_string(), train + ":1: empty file: expected a header and rows");

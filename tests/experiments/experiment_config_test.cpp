@@ -162,7 +162,7 @@ x = 1
     has(path + ":8: [data] root: no such folder: " + (dir_ / "nowhere").string());
     has(path + ":11: [video] detector: unknown face_detector plugin 'mtcnnn' (registered: ");
     has("mtcnn, res10_ssd");
-    has(path + ":17: unknown key 'widht' in model 'tiny_cnn' (allowed: width, weights, name, plugin, modality, train, augment, aggregate)");
+    has(path + ":17: unknown key 'widht' in model 'tiny_cnn' (allowed: width, weights, name, plugin, modality, train, augment, aggregate, pretrained)");
     has(path + ":18: [models.train]: 'epochs' = 0 is outside [1, 10000]");
     has(path + ":18: [models.train]: 'optimizer' = \"lion\" is not one of: adamw, adam, sgd");
     has(path + ":21: [[models]] #2: model name 'm' is used twice");
@@ -382,6 +382,26 @@ TEST_F(ExperimentConfigTest, PluginPathParametersAreResolvedAndChecked) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(":10: [[models]] 'm' weights: no such file"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ExperimentConfigTest, PretrainedIsAFileResolvedAndChecked) {
+  Registry reg = test_registry();
+  std::ofstream(dir_ / "imagenet.pth") << "x";
+  const std::string base = "[experiment]\nname = \"p\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                           "[[models]]\nname = \"m\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n";
+  ExperimentConfig ok = load_experiment(write(base + "pretrained = \"imagenet.pth\"\n"), reg);
+  EXPECT_EQ(ok.models[0].pretrained, (dir_ / "imagenet.pth").string()) << "relative to the TOML's folder";
+  EXPECT_FALSE(ok.models[0].model.params.has("pretrained")) << "a model-entry key, not a plugin parameter";
+  for (const auto& [line, message] : std::vector<std::pair<std::string, std::string>>{
+           {"pretrained = \"nope.pth\"", ":10: [[models]] 'm' pretrained: no such file"},
+           {"pretrained = 3", ":10: [[models]] 'm': 'pretrained' must be the path of a weight file"}}) {
+    try {
+      load_experiment(write(base + line + "\n", "b.toml"), reg);
+      ADD_FAILURE() << line;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
   }
 }
 

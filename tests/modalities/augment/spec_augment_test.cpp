@@ -29,8 +29,11 @@ TEST(SpecAugment, OneFrequencyMaskOfExactWidthFilledWithTheMean) {
   const std::vector<int> rows = filled_lines(s.feature, mean, true);
   ASSERT_EQ(rows.size(), 5u);
   EXPECT_EQ(rows.back() - rows.front(), 4);   // consecutive
-  for (int r = 0; r < 40; ++r)
-    if (r < rows.front() || r > rows.back()) EXPECT_TRUE(same_mat(s.feature.row(r), before.feature.row(r)));
+  for (int r = 0; r < 40; ++r) {
+    if (r < rows.front() || r > rows.back()) {
+      EXPECT_TRUE(same_mat(s.feature.row(r), before.feature.row(r)));
+    }
+  }
 }
 
 TEST(SpecAugment, MaskCountsAndWidthsStayWithinBounds) {

@@ -174,8 +174,11 @@ TEST_F(FaceExtractorTest, TrackGuidedDetectionSearchesAroundTheLastFaces) {
       EXPECT_EQ(whole, 4);   // 0, 8, 16, and 5 where the square jumped out of the region
       EXPECT_EQ(guided.calls, 25);
     }
-    for (const cv::Size& s : guided.inputs)
-      if (s != cv::Size(320, 240)) EXPECT_LE(s.area(), 180 * 180);   // 60 px box grown by 60 px each side
+    for (const cv::Size& s : guided.inputs) {
+      if (s != cv::Size(320, 240)) {
+        EXPECT_LE(s.area(), 180 * 180);
+      }
+    }   // 60 px box grown by 60 px each side
   }
   // A followed face larger than roi_face_px is searched on a shrunk copy of the region: the same
   // boxes, to the shrunk copy's precision.
