@@ -95,18 +95,12 @@ AasistImpl::AasistImpl(const AasistOptions& o) : o_(o) {
 }
 
 std::int64_t AasistImpl::min_samples() const {
-  std::int64_t frames = 1;
-  for (int i = 0; i < 7; ++i) frames *= kPool;   // after the filterbank, then once per block
-  return sinc_.size(2) - 1 + frames;
+  return min_waveform_samples(sinc_, kPool, 7);   // after the filterbank, then once per block
 }
 
 torch::Tensor AasistImpl::forward(torch::Tensor x) {
   namespace F = torch::nn::functional;
-  check_input("aasist", x, {1, 1, -1});
-  if (x.size(3) < min_samples())
-    throw std::invalid_argument("aasist: needs at least " + std::to_string(min_samples()) + " samples, got " +
-                                std::to_string(x.size(3)));
-  x = x.reshape({x.size(0), 1, x.size(3)});
+  x = waveform_input("aasist", x, min_samples());
   x = F::conv1d(x, sinc_.to(x.device(), x.scalar_type())).unsqueeze(1);   // [N, 1, 70, T - 128]
   x = torch::selu(first_bn(F::max_pool2d(x.abs(), F::MaxPool2dFuncOptions({kPool, kPool}))));   // [N, 1, 23, L]
   const torch::Tensor e = encoder->forward(x).abs();   // [N, C, 23, L / 3^6]

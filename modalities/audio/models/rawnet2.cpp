@@ -65,18 +65,12 @@ RawNet2Impl::RawNet2Impl(const RawNet2Options& o) : o_(o) {
 }
 
 std::int64_t RawNet2Impl::min_samples() const {
-  std::int64_t frames = 1;
-  for (int i = 0; i < 7; ++i) frames *= kPool;   // after the filterbank, then once per block
-  return sinc_.size(2) - 1 + frames;
+  return min_waveform_samples(sinc_, kPool, 7);   // after the filterbank, then once per block
 }
 
 torch::Tensor RawNet2Impl::forward(torch::Tensor x) {
   namespace F = torch::nn::functional;
-  check_input("rawnet2", x, {1, 1, -1});
-  if (x.size(3) < min_samples())
-    throw std::invalid_argument("rawnet2: needs at least " + std::to_string(min_samples()) + " samples, got " +
-                                std::to_string(x.size(3)));
-  x = x.reshape({x.size(0), 1, x.size(3)});
+  x = waveform_input("rawnet2", x, min_samples());
   x = F::conv1d(x, sinc_.to(x.device(), x.scalar_type()));                            // [N, 20, T - 1024]
   x = torch::selu(first_bn(F::max_pool1d(x.abs(), F::MaxPool1dFuncOptions(kPool))));  // [N, 20, L]
   for (std::size_t i = 0; i < blocks_.size(); ++i) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "modalities/models/model.h"
+
 namespace dflab {
 
 namespace {
@@ -43,6 +45,20 @@ torch::Tensor mel_sinc_filters(std::int64_t n_filters, std::int64_t kernel_size,
     }
   }
   return w;
+}
+
+std::int64_t min_waveform_samples(const torch::Tensor& filters, std::int64_t pool, int pools) {
+  std::int64_t frames = 1;
+  for (int i = 0; i < pools; ++i) frames *= pool;
+  return filters.size(2) - 1 + frames;
+}
+
+torch::Tensor waveform_input(const char* model, const torch::Tensor& x, std::int64_t min_samples) {
+  check_input(model, x, {1, 1, -1});
+  if (x.size(3) < min_samples)
+    throw std::invalid_argument(std::string(model) + ": needs at least " + std::to_string(min_samples) + " samples, got " +
+                                std::to_string(x.size(3)));
+  return x.reshape({x.size(0), 1, x.size(3)});
 }
 
 }  // namespace dflab

@@ -19,4 +19,12 @@ namespace dflab {
 // odd, symmetric filters). Throws std::invalid_argument for non-positive sizes or rate.
 torch::Tensor mel_sinc_filters(std::int64_t n_filters, std::int64_t kernel_size, int sample_rate);
 
+// The shortest waveform a network of `pools` poolings by `pool` after a filterbank of `filters`
+// ([n, 1, K]) still maps to one time step: K - 1 + pool^pools samples.
+std::int64_t min_waveform_samples(const torch::Tensor& filters, std::int64_t pool, int pools);
+
+// Checks x is [N, 1, 1, T] with T >= min_samples (std::invalid_argument naming `model`) and
+// returns it as the filterbank's [N, 1, T].
+torch::Tensor waveform_input(const char* model, const torch::Tensor& x, std::int64_t min_samples);
+
 }  // namespace dflab
