@@ -2,6 +2,11 @@
 """Writes examples/cross_generator.csv: every video of ../shared/data with its label and source.
 
     /usr/bin/python3 scripts/make_cross_generator_csv.py > examples/cross_generator.csv
+    /usr/bin/python3 scripts/make_cross_generator_csv.py --audio > examples/cross_generator_audio.csv
+
+With --audio: the speech of ../shared/data instead (path,label,source): tts-audio's `source`
+(vits-demo, vocos-demo, librispeech-resemblyzer: real only) and add2022-audio's `split` as
+add2022-train / add2022-track2adp.
 
 Columns: path (relative to examples/, i.e. ../../shared/data/...), label (0 real, 1 fake), source
 (the generator family a clip comes from, for leave-one-source-out evaluation), original (for a fake
@@ -18,6 +23,21 @@ import sys
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")
 PREFIX = "../../shared/data/"
 rows = []
+
+if "--audio" in sys.argv[1:]:
+    with open(os.path.join(SHARED, "tts-audio", "labels.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            # Ten rows carry an unquoted comma in `system` ("VITS-ablation(mel-posterior,300k)"):
+            # the extra field lands in r[None] and the real source is the row's last field.
+            source = r[None][-1] if r.get(None) else r["source"]
+            rows.append((PREFIX + "tts-audio/" + r["path"], r["label"], source))
+    with open(os.path.join(SHARED, "add2022-audio", "labels.csv"), newline="") as f:
+        for r in csv.DictReader(f):
+            rows.append((PREFIX + "add2022-audio/" + r["path"], r["label"], "add2022-" + r["split"]))
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(("path", "label", "source"))
+    w.writerows(rows)
+    sys.exit(0)
 
 with open(os.path.join(SHARED, "talking-heads", "labels.csv"), newline="") as f:
     for r in csv.DictReader(f):
