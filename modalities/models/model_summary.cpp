@@ -21,21 +21,12 @@ ModelSummary summarize_model(const Registry& registry, const std::string& name, 
   return s;
 }
 
-namespace {
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < s.size(); ++k) out += (k ? ", " : "") + std::to_string(s[k]);
-  return out + "]";
-}
-}  // namespace
-
 WeightCheck check_model_weights(const Registry& registry, const std::string& name, const Params& params,
                                 const std::string& weights_file) {
   std::unique_ptr<Model> model = registry.create<Model>(kind::model, name, params);
   const WeightLoadReport r = load_pretrained_weights(*model, read_weight_file(weights_file), /*apply=*/false);
   WeightCheck c{r.file, r.format, r.mode, r.notes, r.matched, r.missing, r.unexpected, r.head_fresh, r.head_dropped, {}, r.complete()};
-  for (const auto& m : r.mismatched)
-    c.mismatched.push_back(m.model_name + " " + shape_text(m.model_shape) + " <- " + m.file_name + " " + shape_text(m.file_shape));
+  for (const auto& m : r.mismatched) c.mismatched.push_back(m.text());
   return c;
 }
 
@@ -52,12 +43,12 @@ ForwardResult forward_model(const Registry& registry, const std::string& name, c
   }
   const std::vector<std::int64_t> want = model->input().shape(input_shape.empty() ? 0 : input_shape.front());
   if (input_shape.size() != want.size())
-    throw std::invalid_argument(name + " takes " + std::to_string(want.size() - 1) + "-D samples " + shape_text(want) +
-                                " (N first), the input is " + shape_text(input_shape));
+    throw std::invalid_argument(name + " takes " + std::to_string(want.size() - 1) + "-D samples " + c10::str(torch::IntArrayRef(want)) +
+                                " (N first), the input is " + c10::str(torch::IntArrayRef(input_shape)));
   std::int64_t numel = 1;
   for (const std::int64_t d : input_shape) numel *= d;
   if (numel != static_cast<std::int64_t>(input.size()))
-    throw std::invalid_argument("input shape " + shape_text(input_shape) + " does not hold " + std::to_string(input.size()) + " values");
+    throw std::invalid_argument("input shape " + c10::str(torch::IntArrayRef(input_shape)) + " does not hold " + std::to_string(input.size()) + " values");
   model->eval();
   torch::NoGradGuard no_grad;
   const torch::Tensor x = torch::from_blob(const_cast<float*>(input.data()), input_shape, torch::kFloat).clone();

@@ -52,7 +52,7 @@ std::vector<Module> modules_of(const Named& state) {
 
 class Mapper {
  public:
-  Mapper(Model& model, const WeightFile& w, bool apply) : w_(w), apply_(apply), state_(model.named_state()) {
+  Mapper(Model& model, const WeightFile& w, bool apply) : model_(model), w_(w), apply_(apply), state_(model.named_state()) {
     head_ = head_module(state_);
     r_.file = w.path;
     r_.format = w.format;
@@ -69,8 +69,7 @@ class Mapper {
         return !is_head(p.first) && !optional_tensor(p.first);
       });
       if (r_.matched.size() * 2 < backbone) {
-        Mapper other(*this);
-        other.reset();
+        Mapper other(model_, w_, apply_);
         other.by_module_order();
         if (other.r_.matched.size() > r_.matched.size()) return other.finish();
       }
@@ -79,17 +78,6 @@ class Mapper {
   }
 
  private:
-  void reset() {
-    r_.matched.clear();
-    r_.missing.clear();
-    r_.unexpected.clear();
-    r_.mismatched.clear();
-    r_.head_fresh.clear();
-    r_.head_dropped.clear();
-    used_.clear();
-    filled_.clear();
-    pending_.clear();
-  }
   bool is_head(const std::string& model_name) const { return !head_.empty() && prefix_of(model_name) == head_; }
 
   // Pairs one model tensor with a file tensor (or a value made from one).
@@ -254,6 +242,7 @@ class Mapper {
     return r_;
   }
 
+  Model& model_;
   const WeightFile& w_;
   bool apply_;
   Named state_;
@@ -264,13 +253,13 @@ class Mapper {
   bool folded_ = false;
 };
 
-std::string shape_text(const std::vector<std::int64_t>& s) {
-  std::string out = "[";
-  for (std::size_t k = 0; k < s.size(); ++k) out += (k ? ", " : "") + std::to_string(s[k]);
-  return out + "]";
-}
 
 }  // namespace
+
+std::string WeightLoadReport::Mismatch::text() const {
+  return model_name + " " + c10::str(torch::IntArrayRef(model_shape)) + " <- " + file_name + " " +
+         c10::str(torch::IntArrayRef(file_shape));
+}
 
 WeightLoadReport load_pretrained_weights(Model& model, const WeightFile& weights, bool apply) {
   return Mapper(model, weights, apply).run();
@@ -284,8 +273,7 @@ std::string describe_problems(const WeightLoadReport& r, std::size_t limit) {
   };
   list("missing", r.missing);
   for (std::size_t k = 0; k < r.mismatched.size() && k < limit; ++k)
-    out << "  shape mismatch: " << r.mismatched[k].model_name << " " << shape_text(r.mismatched[k].model_shape) << " <- "
-        << r.mismatched[k].file_name << " " << shape_text(r.mismatched[k].file_shape) << "\n";
+    out << "  shape mismatch: " << r.mismatched[k].text() << "\n";
   if (r.mismatched.size() > limit) out << "  ... and " << r.mismatched.size() - limit << " more shape mismatches\n";
   list("unexpected", r.unexpected);
   return out.str();

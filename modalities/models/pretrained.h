@@ -32,6 +32,7 @@ struct WeightLoadReport {
   struct Mismatch {
     std::string model_name, file_name;
     std::vector<std::int64_t> model_shape, file_shape;
+    std::string text() const;   // "features.0.0.weight [16, 3, 3, 3] <- features.0.0.weight [32, 3, 3, 3]"
   };
   std::string file, format;
   std::string mode;                        // "by name", "by module order", "onnx layers by graph order"
