@@ -37,6 +37,24 @@ class PreprocessTest : public ::testing::Test {
     std::ofstream(dir_ / rel, std::ios::binary) << text;
     return (dir_ / rel).string();
   }
+  // The first ffdv-sample training clip of ../shared, linked as data/trainset/a.mp4 with `label`,
+  // for the landmark tests; "" when it can run, else why it must stop.
+  std::string link_first_shared_clip_with_landmarks(int label) {
+    const fs::path clips = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample" / "trainset";
+    if (!fs::is_directory(clips)) return clips.string() + " is missing";
+    if (!fs::exists(kDlibLandmarkModel)) return std::string("libdlib-data missing: ") + kDlibLandmarkModel;
+    std::vector<fs::path> mp4;
+    for (const auto& e : fs::directory_iterator(clips))
+      if (e.path().extension() == ".mp4") mp4.push_back(e.path());
+    if (mp4.empty()) {
+      ADD_FAILURE() << "no .mp4 in " << clips;   // the folder is there: an empty one is a failure, not a skip
+      return "no .mp4 in " + clips.string();
+    }
+    std::sort(mp4.begin(), mp4.end());
+    fs::create_symlink(mp4[0], dir_ / "data" / "trainset" / "a.mp4");
+    write("data/trainset_label.txt", "video_name,target\na.mp4," + std::to_string(label) + "\n");
+    return "";
+  }
   fs::path dir_;
 };
 
@@ -154,16 +172,7 @@ TEST_F(PreprocessTest, RealFfdvSamplesAllGiveFacesAndAudio) {
 // [video] crop.align: preprocessing aligns the crops on dlib's 68 landmarks, under a cache key of
 // its own, so aligned and unaligned crops of one video never stand in for each other.
 TEST_F(PreprocessTest, AlignMakesAlignedCropsUnderTheirOwnCacheKey) {
-  const fs::path clips = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample" / "trainset";
-  if (!fs::is_directory(clips)) GTEST_SKIP() << clips << " is missing";
-  if (!fs::exists(kDlibLandmarkModel)) GTEST_SKIP() << "libdlib-data missing: " << kDlibLandmarkModel;
-  std::vector<fs::path> mp4;
-  for (const auto& e : fs::directory_iterator(clips))
-    if (e.path().extension() == ".mp4") mp4.push_back(e.path());
-  std::sort(mp4.begin(), mp4.end());
-  ASSERT_FALSE(mp4.empty());
-  fs::create_symlink(mp4[0], dir_ / "data" / "trainset" / "a.mp4");
-  write("data/trainset_label.txt", "video_name,target\na.mp4,1\n");
+  if (const std::string why = link_first_shared_clip_with_landmarks(1); !why.empty()) GTEST_SKIP() << why;
   auto toml = [&](bool align) {
     return write(std::string("exp_") + (align ? "on" : "off") + ".toml",
                  "[experiment]\nname = \"align\"\nwork_dir = \"work\"\nthreads = 1\n"
@@ -213,16 +222,7 @@ TEST_F(PreprocessTest, AlignMakesAlignedCropsUnderTheirOwnCacheKey) {
 // pixels (crop.landmarks = "auto"), under a cache key of their own: entries made before, without
 // them, miss. The crops themselves are the plain ones.
 TEST_F(PreprocessTest, BlendingModelsCacheDlibLandmarksWithUnalignedCrops) {
-  const fs::path clips = fs::path(DFLAB_SHARED_DIR) / "data" / "ffdv-sample" / "trainset";
-  if (!fs::is_directory(clips)) GTEST_SKIP() << clips << " is missing";
-  if (!fs::exists(kDlibLandmarkModel)) GTEST_SKIP() << "libdlib-data missing: " << kDlibLandmarkModel;
-  std::vector<fs::path> mp4;
-  for (const auto& e : fs::directory_iterator(clips))
-    if (e.path().extension() == ".mp4") mp4.push_back(e.path());
-  std::sort(mp4.begin(), mp4.end());
-  ASSERT_FALSE(mp4.empty());
-  fs::create_symlink(mp4[0], dir_ / "data" / "trainset" / "a.mp4");
-  write("data/trainset_label.txt", "video_name,target\na.mp4,0\n");
+  if (const std::string why = link_first_shared_clip_with_landmarks(0); !why.empty()) GTEST_SKIP() << why;
   auto toml = [&](const std::string& augment) {
     return write("exp_" + std::to_string(augment.size()) + ".toml",
                  "[experiment]\nname = \"lm\"\nwork_dir = \"work\"\nthreads = 1\n"
