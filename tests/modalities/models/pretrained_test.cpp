@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -30,29 +32,37 @@ const std::string kMobileNetInt8 = std::string(DFLAB_SHARED_DIR) + "/models/mobi
 
 class PretrainedTest : public ::testing::Test {
  protected:
-  // Made once per build folder and shared by every test process (ctest runs each test alone):
-  // written into a private folder, then renamed into place; reused while newer than the script.
+  // Made once per build folder and shared by every test process (ctest runs each test alone, two
+  // at a time): the first process holds an exclusive lock while it writes a private folder and
+  // renames it into place; the others wait on the lock and reuse the folder while it is newer than
+  // the script. Without the lock a second process replaced the folder while the first read it.
   static void SetUpTestSuite() {
     const fs::path script = kFixtures + "/make_pretrained_weights.py";
     dir_ = std::string(DFLAB_BINARY_DIR) + "/test_fixtures/pretrained_weights";
     std::error_code ec;
-    if (fs::exists(fs::path(dir_) / "done", ec) &&
-        fs::last_write_time(fs::path(dir_) / "done", ec) >= fs::last_write_time(script, ec)) {
-      made_ = true;
-      return;
+    fs::create_directories(fs::path(dir_).parent_path(), ec);
+    const int lock = ::open((dir_ + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock >= 0) ::flock(lock, LOCK_EX);
+    made_ = fresh(script);
+    if (!made_) {
+      const std::string tmp = dir_ + ".tmp." + std::to_string(::getpid());
+      fs::create_directories(tmp);
+      const std::string cmd = "/usr/bin/python3 " + script.string() + " " + tmp + " > " + tmp + "/log.txt 2>&1";
+      if (std::system(cmd.c_str()) != 0) {
+        log_ = tmp + "/log.txt";
+      } else {
+        std::ofstream(tmp + "/done") << "made by " << script.string() << "\n";
+        fs::remove_all(dir_, ec);
+        fs::rename(tmp, dir_, ec);
+        made_ = fresh(script);
+      }
     }
-    const std::string tmp = dir_ + ".tmp." + std::to_string(::getpid());
-    fs::create_directories(tmp);
-    const std::string cmd = "/usr/bin/python3 " + script.string() + " " + tmp + " > " + tmp + "/log.txt 2>&1";
-    if (std::system(cmd.c_str()) != 0) {
-      log_ = tmp + "/log.txt";
-      return;
-    }
-    std::ofstream(tmp + "/done") << "made by " << script.string() << "\n";
-    fs::remove_all(dir_, ec);
-    fs::rename(tmp, dir_, ec);
-    if (ec) fs::remove_all(tmp, ec);   // another test process was first: use its folder
-    made_ = fs::exists(fs::path(dir_) / "done", ec);
+    if (lock >= 0) ::close(lock);   // closing releases the lock
+  }
+  static bool fresh(const fs::path& script) {
+    std::error_code ec;
+    const fs::path done = fs::path(dir_) / "done";
+    return fs::exists(done, ec) && fs::last_write_time(done, ec) >= fs::last_write_time(script, ec);
   }
   void SetUp() override {
     at::set_num_threads(1);
