@@ -17,6 +17,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-scipy python3-torch python3-torchaudio python3-sklearn python3-opencv
   python3-torchvision   # bench/peers/train_peer.py (resnet18), mc3_18 fixture script
+  libgloo-dev   # c10d's Gloo process group: distributed training on CPU (issue 14)
+  pybind11-dev python3-dev python3-pytest   # the `dflab` Python module and its tests
+  libcpp-httplib-dev   # `dflab serve`
   chromium   # headless: tests/reports/report_browser_test renders the HTML report (skipped without it)
 )
 
