@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -228,6 +229,66 @@ TEST(RunCli, AFailingModelIsRecordedAndTheRestGoesOn) {
   const auto cmp = run_dflab("compare tiny/video tiny/nope --db " + db);
   EXPECT_EQ(cmp.code, 1);
   EXPECT_NE(cmp.err.find("nope"), std::string::npos) << cmp.err;
+}
+
+// `[[models]] pretrained`: training starts from the file's weights. With lr = 0 nothing moves, so
+// the checkpoint's trainable tensors must equal the torchvision state dict's bit for bit (checked
+// by python3-torch reading both); the same run without `pretrained` must differ (the comparison can
+// fail), and weights of another width stop that model with a message naming `dflab model load-check`.
+TEST(RunCli, PretrainedWeightsAreWhereTrainingStarts) {
+  const std::string script = std::string(DFLAB_TEST_DATA_DIR) + "/experiments/fixtures/pretrained_run_weights.py";
+  TempDir d;
+  const std::string py = "/usr/bin/python3 " + script + " ";
+  const int made = std::system((py + "make " + (d / "w05.pth") + " 0.5 2>" + (d / "py.log")).c_str());
+  if (WEXITSTATUS(made) == 3) GTEST_SKIP() << "python3-torch / torchvision unavailable: " << read_file(d / "py.log");
+  ASSERT_EQ(made, 0) << read_file(d / "py.log");
+  ASSERT_EQ(std::system((py + "make " + (d / "w10.pth") + " 1.0").c_str()), 0);
+  const std::string data = d / "data";
+  ASSERT_EQ(run_dflab("synth --out " + data + " --train 8 --val 4 --test 2 --seconds 1 --seed 3").code, 0);
+
+  auto experiment = [&](const std::string& name, const std::string& pretrained) {
+    const std::string toml =
+        "[experiment]\nname = \"" + name + "\"\nseed = 5\nthreads = 1\ndb = \"runs.sqlite\"\nwork_dir = \"work\"\n"
+        "[data]\nformat = \"ffdv\"\nroot = \"" + data + "\"\ntrain = \"trainset_label.txt\"\n"
+        "val = \"valset_label.txt\"\ntest = \"prediction.csv\"\n"
+        "[video]\nsampling = { strategy = \"uniform\", frames = 2 }\ncrop = { size = 32, margin = 1.3 }\n"
+        "[[models]]\nname = \"mnv2\"\nplugin = \"mobilenet_v2\"\nwidth = 0.5\ninput_size = 32\nmodality = \"video\"\n" +
+        (pretrained.empty() ? "" : "pretrained = \"" + pretrained + "\"\n") +
+        "train = { epochs = 1, batch = 4, workers = 1, lr = 0.0 }\n";
+    return d.write(name + "/exp.toml", toml);
+  };
+  auto checkpoint = [&](const std::string& name) {
+    for (const auto& e : fs::recursive_directory_iterator(d / name))
+      if (e.path().filename() == "best.pt") return e.path().string();
+    return std::string();
+  };
+
+  const auto r = run_dflab("run " + experiment("pre", d / "w05.pth") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["rows"][0]["status"], "finished") << r.out;
+  const auto show = nlohmann::json::parse(run_dflab("show pre/mnv2 --db " + (d / "pre/runs.sqlite") + " --json").out);
+  EXPECT_EQ(show["params"]["pretrained_format"], "state_dict") << show["params"];
+  EXPECT_EQ(show["params"]["pretrained"], d / "w05.pth");
+  const std::string ckpt = checkpoint("pre");
+  ASSERT_FALSE(ckpt.empty());
+  const std::string out = d / "cmp.txt";
+  EXPECT_EQ(std::system((py + "compare " + (d / "w05.pth") + " " + ckpt + " >" + out + " 2>&1").c_str()), 0) << read_file(out);
+  EXPECT_NE(read_file(out).find("compared 158 max_abs_diff 0"), std::string::npos) << read_file(out);
+
+  // The control: the same seed without the file starts elsewhere.
+  ASSERT_EQ(run_dflab("run " + experiment("scratch", "")).code, 0);
+  const std::string fresh = checkpoint("scratch");
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_NE(std::system((py + "compare " + (d / "w05.pth") + " " + fresh + " >" + out + " 2>&1").c_str()), 0) << read_file(out);
+
+  // Weights of another width: the model fails, saying how to look closer.
+  const auto wrong = run_dflab("run " + experiment("wrong", d / "w10.pth") + " --json");
+  const auto rows = nlohmann::json::parse(wrong.out)["rows"];
+  ASSERT_EQ(rows.size(), 1u) << wrong.out << wrong.err;
+  EXPECT_EQ(rows[0]["status"], "failed");
+  const std::string message = rows[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("dflab model load-check mobilenet_v2"), std::string::npos) << message;
+  EXPECT_NE(message.find("w10.pth"), std::string::npos) << message;
 }
 
 // Settings that used to be accepted and ignored: [experiment] description reaches the store and the

@@ -1,6 +1,7 @@
 // Evaluation by source end to end on a tiny generated dataset (`dflab synth` clips listed in a CSV
 // with a source column): leave_one_source_out runs, per-source metrics in the store, frame_auc,
 // the per-source table of `dflab run` and `dflab leaderboard --by source`.
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "experiments/store/run_store.h"
 #include "tests/cli_runner.h"
 #include "tests/datasets/test_files.h"
 #include "tests/experiments/tiny_experiment.h"
@@ -108,6 +110,20 @@ TEST(SourceProtocolCli, LeaveOneSourceOutTrainsPerSourceAndSummarises) {
   EXPECT_EQ(detail["metrics_by_source"]["test"]["gen_b"]["auc"], detail["metrics"]["test"]["auc"]);
   EXPECT_TRUE(detail["metrics"]["test"]["frame_auc"].is_number());
   EXPECT_EQ(detail["metrics_by_source"]["test"].size(), 1u) << "tested on its held-out source only";
+
+  // `dflab predict --run EXP/MODEL@SOURCE` loads that fold's model: its score for a held-out clip
+  // is the one the run stored for it.
+  const store::RunStore st = store::RunStore::open(db);
+  const auto stored = st.predictions(st.resolve_run("bysource/video@gen_b"), "test");
+  ASSERT_FALSE(stored.empty());
+  for (std::size_t i = 0; i < std::min<std::size_t>(2, stored.size()); ++i) {
+    const auto p = run_dflab("predict --db " + db + " --run bysource/video@gen_b --json '" + data + "/" + stored[i].video + "'");
+    ASSERT_EQ(p.code, 0) << p.err;
+    const auto scored = nlohmann::json::parse(p.out)["scores"];
+    ASSERT_EQ(scored.size(), 1u) << p.out;
+    EXPECT_EQ(scored[0]["status"], "ok") << p.out;
+    EXPECT_NEAR(scored[0]["score"].get<double>(), stored[i].score, 1e-5) << stored[i].video;
+  }
 
   // leaderboard --by source: a row per model and fusion, a column per source.
   const auto lb = run_dflab("leaderboard --by source --json --db " + db);
