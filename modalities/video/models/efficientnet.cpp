@@ -20,12 +20,35 @@ const std::vector<EfficientNetStage>& efficientnet_b0_stages() {
 
 namespace {
 
+// TensorFlow's "SAME" padding of a strided convolution: out = ceil(in / stride), the odd extra
+// row / column at the bottom / right. Weights ported from TensorFlow (timm's tf_efficientnet_*,
+// the DFDC winners' backbone) were trained with it; torch's symmetric padding shifts every
+// strided layer by half a pixel. A Conv2d underneath, so its tensors keep torchvision's names.
+// ref: timm/layers/padding.py (get_same_padding, pad_same), conv2d_same.py (Conv2dSame).
+class Conv2dSameImpl : public torch::nn::Conv2dImpl {
+ public:
+  using torch::nn::Conv2dImpl::Conv2dImpl;
+  torch::Tensor forward(const torch::Tensor& x) {
+    const auto pad = [](std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t d) {
+      return std::max<std::int64_t>(((in + s - 1) / s - 1) * s + (k - 1) * d + 1 - in, 0);
+    };
+    const auto& o = options;
+    const std::int64_t ph = pad(x.size(-2), o.kernel_size()->at(0), o.stride()->at(0), o.dilation()->at(0));
+    const std::int64_t pw = pad(x.size(-1), o.kernel_size()->at(1), o.stride()->at(1), o.dilation()->at(1));
+    return torch::nn::Conv2dImpl::forward(torch::constant_pad_nd(x, {pw / 2, pw - pw / 2, ph / 2, ph - ph / 2}));
+  }
+};
+TORCH_MODULE(Conv2dSame);
+
 // Conv-BN(-SiLU), torchvision Conv2dNormActivation: Sequential {0: conv, 1: bn, 2: act}.
 Chain conv_bn(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride,
               std::int64_t groups, bool act, const EfficientNetOptions& o) {
-  Chain s(
-      torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding((k - 1) / 2).groups(groups).bias(false)),
-      torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(o.bn_eps).momentum(o.bn_momentum)));
+  auto conv = torch::nn::Conv2dOptions(in, out, k).stride(stride).groups(groups).bias(false);
+  Chain s;
+  // With stride 1 and an odd kernel, SAME is the symmetric (k - 1) / 2 torch uses anyway.
+  if (o.tf_same_padding && stride > 1) s->push_back(Conv2dSame(conv));
+  else s->push_back(torch::nn::Conv2d(conv.padding((k - 1) / 2)));
+  s->push_back(torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(o.bn_eps).momentum(o.bn_momentum)));
   if (act) s->push_back(torch::nn::SiLU());
   return s;
 }
@@ -145,7 +168,11 @@ PluginInfo EfficientNetModel::info(int b) {
            ParamSpec::real("width", s.width, "channel width coefficient (compound scaling)").range(0.125, 4.0),
            ParamSpec::real("depth", s.depth, "layer-count coefficient (compound scaling)").range(0.1, 8.0),
            dropout_param(s.dropout),
-           ParamSpec::real("stochastic_depth", 0.2, "drop probability of the last MBConv block (0 disables)").range(0.0, 0.9)}};
+           ParamSpec::real("stochastic_depth", 0.2, "drop probability of the last MBConv block (0 disables)").range(0.0, 0.9),
+           ParamSpec::string("padding", "torch",
+                             "torch: symmetric, as torchvision; tf_same: TensorFlow SAME padding and BatchNorm eps 1e-3, "
+                             "for weights ported from TensorFlow (timm's tf_efficientnet_b*_ns)")
+               .one_of({"torch", "tf_same"})}};
 }
 
 EfficientNetModel::EfficientNetModel(int b, const Params& p) {
@@ -157,6 +184,10 @@ EfficientNetModel::EfficientNetModel(int b, const Params& p) {
   o.stochastic_depth = p.real("stochastic_depth");
   o.in_channels = p.integer("in_channels");
   std::tie(o.bn_eps, o.bn_momentum) = efficientnet_bn_options(b);
+  if (p.string("padding") == "tf_same") {
+    o.tf_same_padding = true;
+    o.bn_eps = 1e-3;   // ref: timm/models/efficientnet.py, tf_efficientnet_b*: bn_eps=BN_EPS_TF_DEFAULT (1e-3), pad_type='same'
+  }
   net_ = EfficientNet(o);
   const std::int64_t s = p.integer("input_size");
   input_ = {Modality::video, o.in_channels, s, s, 1, "float, ImageNet-normalised RGB"};

@@ -47,6 +47,8 @@ struct EfficientNetOptions {
   // efficientnet_bn_options(b) gives each variant's pair.
   double bn_eps = 1e-5;
   double bn_momentum = 0.1;
+  // TensorFlow SAME padding in the strided convolutions (parameter padding = "tf_same").
+  bool tf_same_padding = false;
 };
 
 // torchvision's BatchNorm eps and momentum of variant b (0..7).

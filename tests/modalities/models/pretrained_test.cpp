@@ -70,9 +70,11 @@ class PretrainedTest : public ::testing::Test {
     if (!made_) GTEST_SKIP() << "python3-torch / torchvision unavailable: see " << log_;
   }
 
-  std::unique_ptr<Model> model(const std::string& name, const std::map<std::string, std::string>& overrides = {}) {
+  std::unique_ptr<Model> model(const std::string& name, const std::map<std::string, std::string>& overrides = {},
+                               const std::map<std::string, std::string>& texts = {}) {
     Params p = registry_.defaults(kind::model, name);
     for (const auto& [k, v] : overrides) p.set(k, std::stod(v));
+    for (const auto& [k, v] : texts) p.set(k, v);
     return registry_.create<Model>(kind::model, name, p);
   }
   static torch::Tensor npy(const std::string& file) {
@@ -105,6 +107,20 @@ TEST_F(PretrainedTest, TorchvisionStateDictsGiveTorchvisionOutputs) {
     const torch::Tensor got = forward(*m, npy(name + "_in.npy"));
     EXPECT_LE((got - want).abs().max().item<double>(), 1e-5) << got << want;
   }
+}
+
+// timm's tf_efficientnet_* were trained in TensorFlow: SAME padding in the strided convolutions and
+// BatchNorm eps 1e-3. With padding = "tf_same" dflab computes what timm does; with torch's padding
+// the same weights give other logits (the option is not a no-op).
+TEST_F(PretrainedTest, TensorFlowSamePaddingGivesTimmOutputs) {
+  auto tf = model("efficientnet_b0", {}, {{"padding", "tf_same"}});
+  const WeightLoadReport r = load_pretrained_weights(*tf, read_weight_file(dir_ + "/efficientnet_b0_tf.pth"));
+  EXPECT_TRUE(r.complete()) << describe_problems(r);
+  const torch::Tensor want = npy("efficientnet_b0_tf_out.npy");
+  EXPECT_LE((forward(*tf, npy("efficientnet_b0_tf_in.npy")) - want).abs().max().item<double>(), 1e-5);
+  auto plain = model("efficientnet_b0");
+  load_pretrained_weights(*plain, read_weight_file(dir_ + "/efficientnet_b0_tf.pth"));
+  EXPECT_GT((forward(*plain, npy("efficientnet_b0_tf_in.npy")) - want).abs().max().item<double>(), 1e-3);
 }
 
 TEST_F(PretrainedTest, ImageNetHeadIsDroppedAndTheBackboneStillLoads) {
