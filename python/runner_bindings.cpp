@@ -24,14 +24,17 @@ namespace {
 extern "C" void request_stop(int signal) { request_interrupt(signal); }
 
 // While the GIL is released Python cannot run its own SIGINT handler, so Ctrl-C would wait for the
-// whole experiment. In the main thread this puts the CLI's behaviour in its place for the call:
-// the work stops at its next safe point (registry/interrupt.h) and the call raises
+// whole experiment. In the main thread, when SIGINT has Python's default meaning (KeyboardInterrupt;
+// not ignored, not a handler of the program's own), this puts the CLI's behaviour in its place for
+// the call: the work stops at its next safe point (registry/interrupt.h) and the call raises
 // KeyboardInterrupt; Python's handler is restored afterwards.
 class StopOnCtrlC {
  public:
   StopOnCtrlC() {
     const py::module_ threading = py::module_::import("threading");
-    active_ = threading.attr("current_thread")().is(threading.attr("main_thread")());
+    const py::module_ signal = py::module_::import("signal");
+    active_ = threading.attr("current_thread")().is(threading.attr("main_thread")()) &&
+              signal.attr("getsignal")(signal.attr("SIGINT")).is(signal.attr("default_int_handler"));
     if (!active_) return;
     clear_interrupt();
     struct sigaction sa;

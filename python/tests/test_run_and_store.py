@@ -121,3 +121,59 @@ def test_run_errors(tmp_path, cli):
         dflab.run(str(bad))
     assert "favourite" in str(e.value)
     assert str(e.value) in cli("run", bad).stderr
+
+
+CTRL_C_SCRIPT = r"""
+import signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)   # a background job starts with it ignored
+import dflab
+try:
+    dflab.run(sys.argv[1], verbose=True)
+    print("finished", flush=True)
+except KeyboardInterrupt as e:
+    print("interrupted:", e, flush=True)
+    print("status:", [r["status"] for r in dflab.Store(sys.argv[2]).runs()], flush=True)
+try:
+    print("sleeping", flush=True)
+    time.sleep(60)
+except KeyboardInterrupt:
+    print("python's handler is back", flush=True)
+"""
+
+
+def test_ctrl_c_stops_a_run_and_gives_python_its_handler_back(tmp_path, synth_data):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import TINY_EXPERIMENT
+
+    toml = tmp_path / "exp.toml"
+    toml.write_text(TINY_EXPERIMENT.format(data=synth_data).replace("epochs = 1", "epochs = 200"))
+    script = tmp_path / "go.py"
+    script.write_text(CTRL_C_SCRIPT)
+    err = open(tmp_path / "err.txt", "w")
+    p = subprocess.Popen([sys.executable, str(script), str(toml), str(tmp_path / "runs.sqlite")],
+                         stdout=subprocess.PIPE, stderr=err, text=True, env=os.environ)
+
+    def wait_for(predicate, seconds):
+        end = time.time() + seconds
+        while time.time() < end and p.poll() is None:
+            if predicate():
+                return True
+            time.sleep(0.2)
+        return False
+
+    assert wait_for(lambda: "== model video" in (tmp_path / "err.txt").read_text(), 120), (tmp_path / "err.txt").read_text()
+    time.sleep(2)   # inside training
+    p.send_signal(signal.SIGINT)
+    first = p.stdout.readline()
+    assert first.startswith("interrupted: interrupted by SIGINT"), first
+    assert p.stdout.readline().strip() == "status: ['interrupted']"
+    assert p.stdout.readline().strip() == "sleeping"
+    time.sleep(0.5)
+    p.send_signal(signal.SIGINT)
+    assert p.stdout.readline().strip() == "python's handler is back"
+    assert p.wait(30) == 0
