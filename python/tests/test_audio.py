@@ -92,3 +92,21 @@ def test_missing_and_unreadable_files_raise_the_cli_message(tmp_path, cli):
         dflab.audio.features(str(junk))
     assert str(junk) in str(e.value)
     assert str(e.value) in cli_stderr(cli, junk)
+
+
+def test_a_real_ffdv_clip_equals_the_cli(tmp_path, cli):
+    """A real FFDV sample (../shared, skipped without it): AAC at another rate, resampled."""
+    import os
+    from pathlib import Path
+
+    shared = Path(os.environ.get("DFLAB_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
+    clips = sorted((shared / "data" / "ffdv-sample" / "trainset").glob("*.mp4"))
+    if not clips:
+        pytest.skip(f"no FFDV sample clips under {shared}/data/ffdv-sample/trainset")
+    npy = tmp_path / "cli.npy"
+    r = cli("audio", "features", clips[0], "--feature", "mel", "--param", "n_mels=128", "--duration", 4, "--npy", npy)
+    assert r.returncode == 0, r.stderr
+    expected = np.load(npy)
+    got = dflab.audio.features(str(clips[0]), "mel", n_mels=128, duration_s=4)
+    assert got.shape == expected.shape and got.shape[0] == 128
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6 * float(np.abs(expected).max()))
