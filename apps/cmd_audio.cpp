@@ -15,7 +15,7 @@
 #include <toml.hpp>
 
 #include "apps/cli.h"
-#include "apps/param_args.h"
+#include "registry/param_args.h"
 #include "modalities/audio/audio_feature.h"
 #include "modalities/audio/decibel.h"
 #include "modalities/audio/feature_cache.h"
@@ -61,7 +61,7 @@ int run_audio_features(Context& ctx, const AudioFeaturesArgs& a) {
     if (a.json) {
       print_json({{"file", a.file}, {"feature", a.feature}, {"status", to_string(r.status)}, {"error", r.error}});
     }
-    error(r.error.empty() ? a.file + ": " + to_string(r.status) : r.error);
+    error(r.failure_message());
     return exit_failure;
   }
   if (!r.error.empty()) warn(r.error);   // e.g. corrupt packets skipped

@@ -19,7 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "apps/cli.h"
-#include "apps/param_args.h"
+#include "registry/param_args.h"
 #include "modalities/augment/augmentation.h"
 #include "modalities/video/detectors/register_detectors.h"
 #include "modalities/video/face_align.h"

@@ -18,7 +18,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
-#include "apps/param_args.h"
+#include "registry/param_args.h"
 #include "modalities/audio/npy.h"
 #include "modalities/models/model_summary.h"
 #include "registry/diagnostics.h"

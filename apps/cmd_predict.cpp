@@ -17,6 +17,7 @@
 #include "apps/progress.h"
 #include "datasets/csv_writer.h"
 #include "experiments/runner.h"
+#include "experiments/runner_json.h"
 #include "experiments/store/run_store.h"
 
 namespace dflab::cli {
@@ -149,13 +150,7 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
   if (!out.empty()) write_scored_csv(out, format, r.videos);
   if (json) {
     nlohmann::json scores = nlohmann::json::array();
-    for (const PredictedVideo& v : r.videos) {
-      nlohmann::json j = {{"video", v.name}, {"path", v.path}, {"status", v.status},
-                          {"substitute", v.substitute.empty() ? nlohmann::json() : nlohmann::json(v.substitute)},
-                          {"score", v.score ? nlohmann::json(*v.score) : nlohmann::json()}};
-      if (!v.message.empty()) j["message"] = v.message;
-      scores.push_back(j);
-    }
+    for (const PredictedVideo& v : r.videos) scores.push_back(to_json(v));
     print_json({{"run", r.run}, {"scores", scores}, {"out", out}, {"failed", failed}, {"warnings", r.warnings}});
   } else if (out.empty()) {
     std::cout.precision(6);

@@ -10,6 +10,7 @@
 #include "apps/text_table.h"
 #include "experiments/experiment_config.h"
 #include "experiments/runner.h"
+#include "experiments/runner_json.h"
 #include "experiments/training/trainer.h"
 #include "registry/interrupt.h"
 
@@ -17,34 +18,9 @@ namespace dflab::cli {
 
 namespace {
 
-nlohmann::json metrics_json(const std::map<std::string, std::optional<double>>& m) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [k, v] : m) j[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-  return j;
-}
-
 std::optional<double> metric(const std::map<std::string, std::optional<double>>& m, const std::string& name) {
   auto it = m.find(name);
   return it == m.end() ? std::nullopt : it->second;
-}
-
-// Videos whose file could not be used by preprocessing (as opposed to "no face" or "no audio
-// stream", which the no_face / silence policies handle): their scores are the prior.
-std::vector<const VideoPrep*> failed_videos(const PreprocessReport& p) {
-  std::vector<const VideoPrep*> out;
-  for (const VideoPrep& v : p.videos)
-    if (v.video_status == "failed" || v.video_status == "no_video" || v.audio_status == "unreadable" ||
-        v.audio_status == "feature_error")
-      out.push_back(&v);
-  return out;
-}
-
-std::string failure_text(const VideoPrep& v) {
-  std::string out;
-  if (v.video_status == "failed" || v.video_status == "no_video") out = "video " + v.video_status + ": " + v.video_message;
-  if (v.audio_status == "unreadable" || v.audio_status == "feature_error")
-    out += (out.empty() ? "" : "; ") + std::string("audio ") + v.audio_status + ": " + v.audio_message;
-  return out;
 }
 
 std::string fmt_interval(const std::optional<double>& low, const std::optional<double>& high) {
@@ -92,19 +68,6 @@ void print_source_table(const ExperimentResult& r, std::ostream& out) {
   for (const SourceSummary& s : r.source_summary)
     if (s.n_auc < static_cast<int>(r.source_folds.size()))
       out << "  " << s.entry << ": mean AUC over the " << s.n_auc << " source(s) with both classes\n";
-}
-
-nlohmann::json source_json(const ExperimentResult& r) {
-  nlohmann::json folds = nlohmann::json::array(), summary = nlohmann::json::array();
-  for (const SourceFoldResult& f : r.source_folds)
-    folds.push_back({{"source", f.source}, {"n_real", f.n_real}, {"n_fake", f.n_fake}, {"n_train", f.n_train},
-                     {"n_val", f.n_val}});
-  auto opt = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
-  for (const SourceSummary& s : r.source_summary)
-    summary.push_back({{"entry", s.entry}, {"auc", opt(s.auc)}, {"logloss", opt(s.logloss)}, {"n_auc", s.n_auc},
-                       {"auc_ci", {opt(s.auc_low), opt(s.auc_high)}},
-                       {"logloss_ci", {opt(s.logloss_low), opt(s.logloss_high)}}});
-  return {{"folds", folds}, {"mean", summary}};
 }
 
 int run_run(Context& ctx, const std::string& path, bool resume, int threads, bool json) {
@@ -157,22 +120,7 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
   for (const ResultRow& row : r.rows) any_ok |= row.status == "finished" || row.status == "reused";
   const std::vector<const VideoPrep*> failed = failed_videos(r.preprocess);
   if (json) {
-    nlohmann::json failed_json = nlohmann::json::array();
-    for (const VideoPrep* v : failed)
-      failed_json.push_back({{"id", v->id}, {"split", v->split}, {"path", v->path}, {"video", v->video_status},
-                             {"audio", v->audio_status}, {"message", failure_text(*v)}});
-    nlohmann::json rows = nlohmann::json::array();
-    for (const ResultRow& row : r.rows)
-      rows.push_back({{"name", row.name}, {"kind", row.kind}, {"plugin", row.plugin}, {"modality", row.modality},
-                      {"status", row.status}, {"message", row.message}, {"run_id", row.run_id},
-                      {"entry", row.entry}, {"held_out_source", row.held_out_source},
-                      {"val", metrics_json(row.val)}, {"test", metrics_json(row.test)}, {"seconds", row.seconds},
-                      {"n_parameters", row.n_parameters}, {"prior_filled", row.prior_filled}});
-    print_json({{"experiment", r.experiment}, {"db", r.db}, {"n_train", r.n_train}, {"n_val", r.n_val},
-                {"n_test", r.n_test}, {"rows", rows}, {"prediction_csv", r.prediction_csv},
-                {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings},
-                {"preprocess_failed", failed_json}, {"seconds", r.seconds}, {"protocol", r.protocol},
-                {"sources", source_json(r)}});
+    print_json(to_json(r));
     return any_ok ? exit_ok : exit_failure;
   }
   std::cout << "\nexperiment '" << r.experiment << "': " << r.n_train << " train, " << r.n_val << " val, " << r.n_test

@@ -70,11 +70,7 @@ RunStore open_existing(const std::string& db) {
 }
 
 void require_experiment(const RunStore& store, const std::optional<std::string>& name) {
-  if (!name || store.find_experiment(*name)) return;
-  std::vector<std::string> names;
-  for (const auto& e : store.experiments()) names.push_back(e.name);
-  throw std::runtime_error(store.path() + ": no experiment '" + *name + "' (experiments: " +
-                           (names.empty() ? std::string("none yet") : join(names)) + ")");
+  if (name) store.require_experiment(*name);
 }
 
 std::optional<std::string> optional_string(const std::string& s) {

@@ -42,12 +42,7 @@ nlohmann::json rect_json(const cv::Rect2f& r) { return {r.x, r.y, r.width, r.hei
 int run_faces(Context& ctx, const FacesArgs& a) {
   FaceExtractOptions opt;
   try {
-    switch (parse_strategy(a.strategy)) {
-      case FrameSampling::Strategy::uniform: opt.sampling = FrameSampling::uniform(a.frames); break;
-      case FrameSampling::Strategy::rate: opt.sampling = FrameSampling::fixed_rate(a.rate); break;
-      case FrameSampling::Strategy::every_nth: opt.sampling = FrameSampling::every_nth(a.every); break;
-      case FrameSampling::Strategy::all: opt.sampling = FrameSampling::all(); break;
-    }
+    opt.sampling = frame_sampling(a.strategy, a.frames, a.rate, a.every);
     opt.crop.size = a.size;
     opt.crop.margin = a.margin;
     opt.detect_max_side = a.max_side;
@@ -66,11 +61,10 @@ int run_faces(Context& ctx, const FacesArgs& a) {
   }
 
   Registry& reg = ctx.registry();
-  if (!reg.contains(kind::face_detector, a.detector)) {
-    std::string names;
-    for (const auto& n : reg.names(kind::face_detector)) names += (names.empty() ? "" : ", ") + n;
-    throw UsageError("unknown face detector '" + a.detector + "' (registered: " +
-                     (names.empty() ? std::string("none") : names) + ")");
+  try {
+    reg.info(kind::face_detector, a.detector);   // the registry's message, as the Python module's
+  } catch (const UnknownPluginError& e) {
+    throw UsageError(e.what());
   }
   auto detector = reg.create<FaceDetector>(kind::face_detector, a.detector,
                                            reg.defaults(kind::face_detector, a.detector));

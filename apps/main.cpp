@@ -9,6 +9,7 @@
 #include "experiments/torch_runtime.h"
 #include "registry/diagnostics.h"
 #include "registry/interrupt.h"
+#include "registry/param_args.h"
 #include "registry/plugin_loader.h"
 
 #ifndef DFLAB_VERSION
@@ -86,6 +87,9 @@ int main(int argc, char** argv) {
   try {
     return ctx.action ? ctx.action() : cli::exit_usage;
   } catch (const cli::UsageError& e) {
+    cli::error(e.what());
+    return cli::exit_usage;
+  } catch (const ParamArgumentError& e) {   // --param without '='
     cli::error(e.what());
     return cli::exit_usage;
   } catch (const Interrupted& e) {

@@ -388,6 +388,14 @@ std::optional<ExperimentId> RunStore::find_experiment(const std::string& name) c
   return st.int64_at(0);
 }
 
+ExperimentId RunStore::require_experiment(const std::string& name) const {
+  if (const auto id = find_experiment(name)) return *id;
+  std::string names;
+  for (const auto& e : experiments()) names += (names.empty() ? "" : ", ") + e.name;
+  throw StoreError(path() + ": no experiment '" + name + "' (experiments: " +
+                   (names.empty() ? std::string("none yet") : names) + ")");
+}
+
 std::vector<RunSummary> RunStore::list_runs(const RunFilter& filter) const {
   std::string sql = std::string("SELECT ") + k_summary_columns +
                     " FROM runs r JOIN experiments e ON e.id = r.experiment_id"

@@ -258,6 +258,8 @@ class RunStore {
   // --- reading ------------------------------------------------------------------------------
   std::vector<Experiment> experiments() const;
   std::optional<ExperimentId> find_experiment(const std::string& name) const;
+  // As find_experiment, but a missing one is a StoreError listing the experiments there are.
+  ExperimentId require_experiment(const std::string& name) const;
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;
   // "42" (an id), "experiment/run" (the latest run of that name), or "run" when exactly one run
   // anywhere has that name. nullopt when nothing matches; StoreError when "run" is ambiguous.

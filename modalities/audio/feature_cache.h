@@ -68,6 +68,8 @@ struct FeatureResult {
   int n_corrupt_packets = 0;    // of the decode (0 when from_cache)
   double duration_s = 0;        // of the decoded audio (0 when from_cache)
   bool ok() const { return status == ExtractStatus::ok; }
+  // Why it is not ok, naming the file (what `dflab audio features` and the Python module report).
+  std::string failure_message() const { return error.empty() ? path + ": " + to_string(status) : error; }
 };
 
 // Decodes `path` at feature.sample_rate() (decode.sample_rate is overridden), computes the feature,

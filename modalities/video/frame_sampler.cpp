@@ -84,6 +84,16 @@ FrameSampling::Strategy parse_strategy(const std::string& name) {
                               "' (one of: all, every_nth, uniform, rate)");
 }
 
+FrameSampling frame_sampling(const std::string& strategy, int n_frames, double rate_fps, int every_n) {
+  switch (parse_strategy(strategy)) {
+    case FrameSampling::Strategy::uniform: return FrameSampling::uniform(n_frames);
+    case FrameSampling::Strategy::rate: return FrameSampling::fixed_rate(rate_fps);
+    case FrameSampling::Strategy::every_nth: return FrameSampling::every_nth(every_n);
+    case FrameSampling::Strategy::all: break;
+  }
+  return FrameSampling::all();
+}
+
 FrameSelector::FrameSelector(const FrameSampling& sampling, double clip_start_s, double clip_end_s)
     : s_(sampling) {
   s_.validate();

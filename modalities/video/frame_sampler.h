@@ -47,6 +47,10 @@ struct FrameSampling {
 const char* to_string(FrameSampling::Strategy s);
 // "all" | "every_nth" | "uniform" | "rate"; throws std::invalid_argument naming the choices.
 FrameSampling::Strategy parse_strategy(const std::string& name);
+// The sampling a strategy name picks, with that strategy's setting (n_frames for uniform, rate_fps
+// for rate, every_n for every_nth; the others are unused), as `dflab video faces --strategy` and
+// the Python module's video.faces() take it. Throws std::invalid_argument for an unknown name.
+FrameSampling frame_sampling(const std::string& strategy, int n_frames, double rate_fps, int every_n);
 
 // Streaming selection over frames in presentation order. Stateful: one per decode pass.
 class FrameSelector {

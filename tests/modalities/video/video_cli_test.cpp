@@ -34,7 +34,7 @@ TEST_F(VideoCliTest, UsageErrors) {
   test::write_clip(clip, spec);
   auto r = run_dflab("video faces " + clip + " --out " + dir_ + "/o --detector no_such_detector");
   EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_NE(r.err.find("unknown face detector 'no_such_detector'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown face_detector plugin 'no_such_detector' (registered: "), std::string::npos) << r.err;
   auto m = run_dflab("video faces " + clip + " --out " + dir_ + "/o --margin 0.5");
   EXPECT_EQ(m.code, 2) << m.err;
   EXPECT_NE(m.err.find("margin"), std::string::npos) << m.err;

@@ -1,16 +1,15 @@
-#include "apps/param_args.h"
+#include "registry/param_args.h"
 
-#include "apps/cli.h"
 #include "registry/diagnostics.h"
 #include "registry/toml_params.h"
 
-namespace dflab::cli {
+namespace dflab {
 
 toml::value params_table(const std::vector<std::string>& pairs) {
   std::string text;
   for (const auto& kv : pairs) {
     const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--param expects key=value, got '" + kv + "'");
+    if (eq == std::string::npos || eq == 0) throw ParamArgumentError("--param expects key=value, got '" + kv + "'");
     const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
     std::string line = key + " = " + value + "\n";
     try {
@@ -33,4 +32,4 @@ Params plugin_params_from_args(const PluginInfo& info, const std::vector<std::st
   return params;
 }
 
-}  // namespace dflab::cli
+}  // namespace dflab
