@@ -1,7 +1,8 @@
 // dflab synth --out DIR [--train N --val N --test N --seconds S --size WxH --fps F --sample-rate HZ
-//                        --crf Q --seed S --threads N --force --json]
+//                        --crf Q --seed S --threads N --kinds K,K,... --force --json]
 // Generates the demo's audio-visual deepfake dataset in FFDV layout (datasets/synth/synth_dataset.h):
-// four FakeAVCeleb kinds, H.264 + AAC mp4, label files, the test name list, kinds.csv.
+// four FakeAVCeleb kinds (and, on request, OutOfSync), H.264 + AAC mp4, label files, the test name
+// list, kinds.csv.
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -18,6 +19,7 @@ namespace {
 struct SynthArgs {
   synth::SynthOptions o;
   std::string size = "320x240";
+  std::vector<std::string> kinds;   // empty: the default mix
   bool json = false;
 };
 
@@ -39,6 +41,16 @@ int run_synth(const SynthArgs& a) {
   synth::SynthOptions o = a.o;
   parse_size(a.size, o.width, o.height);
   try {
+    if (!a.kinds.empty()) {
+      o.kinds.clear();
+      for (const auto& name : a.kinds) {
+        if (name == "all") {
+          for (int k = 0; k < synth::n_synth_kinds; ++k) o.kinds.push_back(static_cast<synth::SynthKind>(k));
+        } else {
+          o.kinds.push_back(synth::parse_synth_kind(name));
+        }
+      }
+    }
     o.validate();
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
@@ -57,8 +69,7 @@ int run_synth(const SynthArgs& a) {
   if (a.json) {
     nlohmann::json counts;
     for (const char* s : splits)
-      for (int k = 0; k < synth::n_synth_kinds; ++k)
-        counts[s][synth::to_string(static_cast<synth::SynthKind>(k))] = r.count(s, static_cast<synth::SynthKind>(k));
+      for (synth::SynthKind k : o.kinds) counts[s][synth::to_string(k)] = r.count(s, k);
     print_json({{"out", o.out_dir}, {"n_clips", r.clips.size()}, {"seed", o.seed}, {"seconds", seconds},
                 {"video_codec", r.video_codec}, {"audio_codec", "aac"}, {"counts", counts}, {"lists", r.lists}});
     return exit_ok;
@@ -69,8 +80,7 @@ int run_synth(const SynthArgs& a) {
   std::cout << std::left << std::setw(22) << "kind" << std::right;
   for (const char* s : splits) std::cout << std::setw(7) << s;
   std::cout << std::setw(8) << "target" << "\n";
-  for (int k = 0; k < synth::n_synth_kinds; ++k) {
-    const auto kind = static_cast<synth::SynthKind>(k);
+  for (synth::SynthKind kind : o.kinds) {
     std::cout << std::left << std::setw(22) << synth::to_string(kind) << std::right;
     for (const char* s : splits) std::cout << std::setw(7) << r.count(s, kind);
     std::cout << std::setw(8) << synth::target_of(kind) << "\n";
@@ -89,8 +99,12 @@ void add_synth_command(CLI::App& app, Context& ctx) {
       "Generate a small audio-visual deepfake dataset (FFDV layout) for demos and tests: cartoon faces and\n"
       "synthetic voices in four kinds (RealVideo-RealAudio = 0; FakeVideo-RealAudio, RealVideo-FakeAudio,\n"
       "FakeVideo-FakeAudio = 1). Fake video: the inner face re-sampled, colour-shifted and pasted back with a\n"
-      "seam; fake audio: a vocoded, band-limited copy of the voice. Same seed, same files.\n\n"
-      "Example: dflab synth --out data/synth --seed 7 && dflab data check data/synth");
+      "seam; fake audio: a vocoded, band-limited copy of the voice. Same seed, same files.\n"
+      "--kinds OutOfSync (or all) adds the out-of-sync kind (= 1): a real face and its own real voice, the voice\n"
+      "shifted by 0.2-1 s either way (kinds.csv records audio_shift_s, > 0 when the voice comes late); neither\n"
+      "track alone is fake, so only an audio-visual consistency model can find it.\n\n"
+      "Example: dflab synth --out data/synth --seed 7 && dflab data check data/synth\n"
+      "         dflab synth --out data/av --kinds RealVideo-RealAudio,OutOfSync");
   auto a = std::make_shared<SynthArgs>();
   cmd->add_option("--out", a->o.out_dir, "Output folder (created; must be empty unless --force)")->required();
   cmd->add_option("--train", a->o.n_train, "Training clips (trainset/, trainset_label.txt)")->capture_default_str();
@@ -104,6 +118,11 @@ void add_synth_command(CLI::App& app, Context& ctx) {
   cmd->add_option("--crf", a->o.crf, "H.264 quality (libx264 CRF, lower is better)")->capture_default_str();
   cmd->add_option("--seed", a->o.seed, "Random seed: same seed and options, same dataset")->capture_default_str();
   cmd->add_option("--threads", a->o.threads, "Clips written in parallel")->capture_default_str();
+  cmd->add_option("--kinds", a->kinds,
+                  "Kinds to make, comma-separated, each equally often per split: RealVideo-RealAudio, "
+                  "FakeVideo-RealAudio, RealVideo-FakeAudio, FakeVideo-FakeAudio, OutOfSync, or all "
+                  "(default: the first four)")
+      ->delimiter(',');
   cmd->add_flag("--force", a->o.overwrite,
                 "Write into a non-empty folder, replacing a previous dataset's split folders and lists (other files stay)");
   add_json_flag(cmd, a->json);

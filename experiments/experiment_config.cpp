@@ -1,6 +1,7 @@
 #include "experiments/experiment_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -25,6 +26,9 @@ bool ExperimentConfig::has_video_models() const {
 bool ExperimentConfig::has_audio_models() const {
   return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "audio"; });
 }
+bool ExperimentConfig::has_av_models() const {
+  return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "av"; });
+}
 bool ModelEntry::blends_faces() const {
   return std::any_of(augment.begin(), augment.end(), [](const PluginChoice& a) {
     return std::find(kBlendingAugmentations.begin(), kBlendingAugmentations.end(), a.plugin) != kBlendingAugmentations.end();
@@ -35,6 +39,7 @@ bool ExperimentConfig::wants_landmarks68() const {
   const std::string& mode = crop.string("landmarks");
   if (mode == "dlib68") return true;
   if (mode != "auto") return false;
+  if (av_requested) return true;
   return std::any_of(models.begin(), models.end(),
                      [](const ModelEntry& m) { return m.modality == "video" && m.blends_faces(); });
 }
@@ -105,6 +110,17 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::real("offset_s", 0.0, "skip this much audio at the start").range(0.0, std::nullopt).with_unit("s"),
         P::real("max_duration_s", 0.0, "decode at most this much; 0 = all").range(0.0, std::nullopt).with_unit("s"),
         P::string("no_audio", "silence", "a video without an audio stream").one_of({"silence", "prior"})}},
+      {"av",
+       {P::boolean("enabled", true, "make time-aligned audio-visual samples: per sampled frame the mouth crop and "
+                   "the audio feature window centred on its timestamp (needed by av models)"),
+        P::integer("mouth_width", 96, "mouth crop width").range(8, 1024).with_unit("px"),
+        P::integer("mouth_height", 48, "mouth crop height").range(8, 1024).with_unit("px"),
+        P::real("mouth_margin", 1.6, "mouth box: the lips' extent (68 landmarks) times this; without landmarks "
+                "the lower half of the face box").range(1.0, 4.0),
+        P::real("window_s", 0.2, "audio per frame, centred on the frame's presentation time").range(0.02, 10.0)
+            .with_unit("s"),
+        P::integer("stack", 5, "consecutive sampled frames per audio-visual unit (SyncNet: 5 frames, 0.2 s at "
+                   "25 fps)").range(1, 100)}},
       {"models.train",
        {P::integer("epochs", 5, "training epochs").range(1, 10000),
         P::integer("batch", 32, "batch size").range(1, 65536),
@@ -168,7 +184,7 @@ class Loader {
     const toml::value root = parse_toml(exp_.text, exp_.file);   // the text stored with every run
     if (!root.is_table()) throw ConfigError(exp_.file, 1, "not a TOML table");
 
-    const std::vector<std::string> sections = {"experiment", "plugins", "data", "video", "audio",
+    const std::vector<std::string> sections = {"experiment", "plugins", "data", "video", "audio", "av",
                                                "models", "fusion", "output"};
     for (const auto& [key, value] : root.as_table()) {
       if (std::find(sections.begin(), sections.end(), key) == sections.end())
@@ -182,8 +198,10 @@ class Loader {
     resolve_data_files(get(root, "data"));
     check_protocol(get(root, "data"));
     read_models(get(root, "models"));
+    read_av(get(root, "av"));   // before [video]: making av samples asks for the lips' landmarks
     read_video(get(root, "video"));
     read_audio(get(root, "audio"));
+    check_av(get(root, "av"), get(root, "video"));
     read_fusion(get(root, "fusion"));
     exp_.output = read_section("output", get(root, "output"), {}, false);
     const auto clip = exp_.output.reals("clip");
@@ -386,7 +404,7 @@ class Loader {
                          "\" (self_blend / face_blend need the face outline) needs dlib's landmark model " +
                          kDlibLandmarkModel + " (Debian: libdlib-data), or set crop.landmarks = \"detector\"");
     }
-    const bool needed = (table != nullptr) || exp_.has_video_models();
+    const bool needed = (table != nullptr) || exp_.has_video_models() || exp_.wants_av();
     if (needed && exp_.video.boolean("enabled"))
       exp_.detector = read_choice(kind::face_detector, table ? get(*table, "detector") : nullptr,
                                   "[video] detector", default_face_detector);
@@ -402,6 +420,50 @@ class Loader {
                                        "[audio] feature", "mel");
     if (exp_.has_audio_models() && !exp_.audio.boolean("enabled"))
       diags_.error(exp_.file, line_in(table, "enabled"), "[audio] enabled = false but a [[models]] entry has modality = \"audio\"");
+  }
+
+  void read_av(const toml::value* table) {
+    exp_.av = read_section("av", table, {"feature"}, false);
+    const bool needed = (table != nullptr) || exp_.has_av_models();
+    if (!needed) return;
+    if (!exp_.av.boolean("enabled")) {
+      if (exp_.has_av_models())
+        diags_.error(exp_.file, line_in(table, "enabled"), "[av] enabled = false but a [[models]] entry has modality = \"av\"");
+      return;
+    }
+    exp_.av_requested = true;
+    exp_.av_feature = read_choice(kind::audio_feature, table ? get(*table, "feature") : nullptr, "[av] feature", "mfcc");
+    if (exp_.av_feature.plugin.empty() || !registry_.find(kind::audio_feature, exp_.av_feature.plugin)) return;
+    // Each window is transformed alone: it must hold at least one FFT frame. (preprocess() also
+    // runs the feature on a silent window before the first video, for plugins without n_fft.)
+    const Params& f = exp_.av_feature.params;
+    if (f.has("n_fft") && f.has("sample_rate")) {
+      const double window_s = exp_.av.real("window_s");
+      const auto n = static_cast<std::int64_t>(std::llround(window_s * static_cast<double>(f.integer("sample_rate"))));
+      if (n < f.integer("n_fft"))
+        diags_.error(exp_.file, line_in(table, "window_s"),
+                     "[av] window_s = " + std::to_string(window_s) + " s is " + std::to_string(n) + " samples at " +
+                         std::to_string(f.integer("sample_rate")) + " Hz, shorter than the feature's n_fft = " +
+                         std::to_string(f.integer("n_fft")) + " (lengthen the window or lower n_fft)");
+    }
+  }
+
+  // [av] needs the face crops of [video]; a stack must fit in the sampled frames.
+  void check_av(const toml::value* av_table, const toml::value* video_table) {
+    if (!exp_.wants_av()) return;
+    if (!exp_.video.boolean("enabled"))
+      diags_.error(exp_.file, line_in(video_table, "enabled"),
+                   "[video] enabled = false, but [av] cuts its mouth crops from the face crops (set [av] enabled = false)");
+    const std::int64_t stack = exp_.av.integer("stack");
+    if (exp_.sampling.string("strategy") == "uniform" && exp_.sampling.integer("frames") < stack)
+      diags_.error(exp_.file, line_in(av_table, "stack"),
+                   "[av] stack = " + std::to_string(stack) + " frames, but [video] sampling takes only " +
+                       std::to_string(exp_.sampling.integer("frames")) + " per video");
+    if (exp_.av.integer("mouth_width") < exp_.av.integer("mouth_height") / 4 ||
+        exp_.av.integer("mouth_height") < exp_.av.integer("mouth_width") / 4)
+      diags_.error(exp_.file, line_in(av_table, "mouth_height"),
+                   "[av] mouth_width x mouth_height = " + std::to_string(exp_.av.integer("mouth_width")) + " x " +
+                       std::to_string(exp_.av.integer("mouth_height")) + ": the aspect must be within 1:4 and 4:1");
   }
 
   void read_models(const toml::value* models) {
@@ -430,8 +492,9 @@ class Loader {
       const std::string who = e.name.empty() ? where : "[[models]] '" + e.name + "'";
       const toml::value* modality = get(m, "modality");
       if (modality && modality->is_string()) e.modality = modality->as_string().str;
-      if (e.modality != "video" && e.modality != "audio")
-        diags_.error(exp_.file, modality ? line_of(*modality) : e.line, who + ": 'modality' must be \"video\" or \"audio\"");
+      if (e.modality != "video" && e.modality != "audio" && e.modality != "av")
+        diags_.error(exp_.file, modality ? line_of(*modality) : e.line,
+                     who + ": 'modality' must be \"video\", \"audio\" or \"av\"");
       e.model = read_choice(kind::model, &m, who, "", reserved);
       if (const toml::value* pre = get(m, "pretrained")) {
         if (!pre->is_string() || pre->as_string().str.empty()) {
@@ -449,6 +512,10 @@ class Loader {
           for (const auto& a : aug->as_array()) e.augment.push_back(read_choice(kind::augmentation, &a, who + " augment", ""));
         }
       }
+      if (e.modality == "av" && !e.augment.empty())
+        diags_.error(exp_.file, line_in(&m, "augment"),
+                     who + ": augmentations do not yet act on audio-visual units (mouth stacks with their audio); "
+                           "remove augment from this av model");
       e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
       check_real_only(e, m, who);
       exp_.models.push_back(std::move(e));

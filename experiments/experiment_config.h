@@ -33,7 +33,7 @@ inline const std::vector<std::string> kBlendingAugmentations = {"face_blend", "s
 
 struct ModelEntry {
   std::string name;                   // unique within the experiment
-  std::string modality;               // video | audio
+  std::string modality;               // video | audio | av (mouth crops + audio windows, [av])
   PluginChoice model;                 // kind model: keys of [[models]] other than the reserved ones
   Params train;                       // epochs, batch, optimizer, lr, schedule, ...
   std::vector<PluginChoice> augment;  // kind augmentation, applied in order
@@ -57,14 +57,24 @@ struct ExperimentConfig {
   Params crop;            // size, margin, fixed_box, align, landmarks
   Params audio;           // enabled, sample_rate, max_duration_s, no_audio
   PluginChoice audio_feature;   // kind audio_feature
+  Params av;              // enabled, mouth_width, mouth_height, mouth_margin, window_s, stack
+  PluginChoice av_feature;      // kind audio_feature: the feature of each frame's audio window
+  // [av] (or an av model) with enabled = true. Unlike wants_av(), not cleared by a runner that
+  // skips the samples: the face crops' cache key (landmarks) must not depend on which command runs.
+  bool av_requested = false;
   std::vector<ModelEntry> models;
   std::vector<PluginChoice> fusions;   // kind fusion; [fusion] or [[fusion]]
   Params output;          // prediction_csv, format, report, clip
 
   bool has_video_models() const;
   bool has_audio_models() const;
+  bool has_av_models() const;
+  // Whether preprocessing makes time-aligned audio-visual samples: an [av] section (or an av
+  // model) with [av] enabled; av_feature.plugin is set exactly then.
+  bool wants_av() const { return !av_feature.plugin.empty(); }
   // Whether the face crops carry dlib's 68 landmarks without being aligned: crop.landmarks is
-  // "dlib68", or "auto" and a video model blends faces (align gives 68 points of its own).
+  // "dlib68", or "auto" and a video model blends faces or audio-visual samples are made (their
+  // mouth box comes from the lips; align gives 68 points of its own).
   bool wants_landmarks68() const;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <mutex>
@@ -11,6 +12,7 @@
 
 #include "modalities/audio/audio_feature.h"
 #include "modalities/audio/feature_cache.h"
+#include "modalities/av/av_cache.h"
 #include "modalities/video/face_cache.h"
 #include "modalities/video/face_detector.h"
 #include "modalities/video/face_extractor.h"
@@ -22,6 +24,10 @@ namespace dflab {
 std::size_t PreprocessReport::count_video(const std::string& status) const {
   return static_cast<std::size_t>(std::count_if(videos.begin(), videos.end(),
                                                 [&](const VideoPrep& v) { return v.video_status == status; }));
+}
+std::size_t PreprocessReport::count_av(const std::string& status) const {
+  return static_cast<std::size_t>(std::count_if(videos.begin(), videos.end(),
+                                                [&](const VideoPrep& v) { return v.av_status == status; }));
 }
 std::size_t PreprocessReport::count_audio(const std::string& status) const {
   return static_cast<std::size_t>(std::count_if(videos.begin(), videos.end(),
@@ -68,12 +74,27 @@ AudioDecodeOptions audio_decode_options(const ExperimentConfig& exp, const Audio
   return decode;
 }
 
+AvOptions av_options(const ExperimentConfig& exp) {
+  AvOptions o;
+  o.mouth.width = static_cast<int>(exp.av.integer("mouth_width"));
+  o.mouth.height = static_cast<int>(exp.av.integer("mouth_height"));
+  o.mouth.margin = exp.av.real("mouth_margin");
+  o.window_s = exp.av.real("window_s");
+  o.validate();
+  return o;
+}
+
+std::string av_cache_params(const ExperimentConfig& exp, const AudioFeature& av_feature) {
+  return face_cache_params(exp) + "|" + av_options(exp).canonical() + "|" + av_feature.cache_key();
+}
+
 PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset, const Registry& registry,
                             const PreprocessOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   PreprocessReport report;
   const bool do_video = !exp.detector.plugin.empty() && exp.video.boolean("enabled");
   const bool do_audio = !exp.audio_feature.plugin.empty() && exp.audio.boolean("enabled");
+  const bool do_av = do_video && exp.wants_av();
 
   // Build everything that can fail on configuration before touching any video.
   FaceExtractOptions face_opt;
@@ -109,6 +130,25 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
     decode = audio_decode_options(exp, *feature);
   }
 
+  std::unique_ptr<AudioFeature> av_feature;
+  std::unique_ptr<AvCache> av_cache;
+  AvOptions av_opt;
+  std::string av_params;
+  if (do_av) {
+    av_feature = registry.create<AudioFeature>(kind::audio_feature, exp.av_feature.plugin, exp.av_feature.params);
+    av_opt = av_options(exp);
+    try {   // each window is transformed alone: fail here, not on every video
+      av_feature->compute(std::vector<float>(static_cast<std::size_t>(std::llround(av_opt.window_s * av_feature->sample_rate())), 0.0f));
+    } catch (const std::exception& e) {
+      throw ConfigError(exp.file, exp.av_feature.line,
+                        "[av] feature " + exp.av_feature.plugin + " cannot take a window_s = " + std::to_string(av_opt.window_s) +
+                            " s window: " + e.what());
+    }
+    report.av_cache_dir = cache_dir(exp, "av");
+    av_cache = std::make_unique<AvCache>(report.av_cache_dir);
+    av_params = av_cache_params(exp, *av_feature);
+  }
+
   report.videos.resize(dataset.items.size());
   int threads = options.threads > 0 ? options.threads : static_cast<int>(exp.experiment.integer("threads"));
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -133,6 +173,7 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
       v.id = item.id;
       v.path = item.path;
       v.split = item.split;
+      std::optional<FaceClip> faces;   // for the audio-visual samples
       if (do_video) {
         try {
           std::optional<FaceClip> cached = face_cache->load(item.path, face_params);
@@ -144,10 +185,28 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
           }
           v.video_status = to_string(cached->status);
           v.video_message = cached->message;
+          if (do_av) faces = std::move(cached);
         } catch (const std::exception& e) {   // a missing file (stat) or an unwritable cache
           v.video_status = "failed";
           v.video_message = item.path + ": " + e.what();
         }
+      }
+      if (do_av) {
+        try {
+          std::optional<AvClip> av = av_cache->load(item.path, av_params);
+          if (av) {
+            v.av_from_cache = true;
+          } else if (faces) {
+            av = make_av_clip(*faces, *av_feature, av_opt);
+            av_cache->store(*av, av_params);
+          }
+          v.av_status = av ? to_string(av->status) : "failed";
+          v.av_message = av ? av->message : v.video_message;
+        } catch (const std::exception& e) {   // an unwritable cache
+          v.av_status = "failed";
+          v.av_message = item.path + ": " + e.what();
+        }
+        faces.reset();
       }
       if (do_audio) {
         const FeatureResult r = extract_feature(item.path, *feature, decode, audio_cache.get());
@@ -159,7 +218,7 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
       std::lock_guard<std::mutex> lock(progress_mutex);
       ++done;
       if (options.on_progress) options.on_progress(done, dataset.items.size(), v);
-      if (stop_on_error && (v.video_status == "failed" || v.audio_status == "unreadable")) {
+      if (stop_on_error && (v.video_status == "failed" || v.audio_status == "unreadable" || v.av_status == "failed")) {
         if (!first_unreadable || i < *first_unreadable) first_unreadable = i;
         stop = true;
       }
@@ -172,7 +231,9 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
   throw_if_interrupted();
   if (first_unreadable) {
     const VideoPrep& v = report.videos[*first_unreadable];
-    const std::string why = v.video_status == "failed" ? v.video_message : v.audio_message;
+    const std::string why = v.video_status == "failed" ? v.video_message
+                            : v.audio_status == "unreadable" ? v.audio_message
+                                                             : v.av_message;
     throw PreprocessStopped(v.path + ": cannot read this video (" + why + "); [data] on_error = \"stop\" stopped " +
                             "preprocessing after " + std::to_string(done) + " of " + std::to_string(dataset.items.size()) +
                             " videos (those finished are cached; on_error = \"skip\" records such videos and goes on)");

@@ -5,7 +5,9 @@
 //   PreprocessReport r = preprocess(exp, dataset, registry, {/*threads=*/0, on_progress});
 //   for (const VideoPrep& v : r.videos) if (!v.video_ok()) warn(v.id + ": " + v.video_message);
 //
-// Caches live under <work_dir>/cache/{faces,audio}. Each worker builds its own face detector
+// Caches live under <work_dir>/cache/{faces,audio,av}. With [av] (ExperimentConfig::wants_av), each
+// video also gets its time-aligned audio-visual samples (modalities/av/av_clip.h), cut from its
+// face crops and cached beside them. Each worker builds its own face detector
 // (detectors are not thread-safe); memory holds one video's sampled frames per worker, never a
 // dataset's crops. Bad files do not stop the stage: each video's outcome is recorded; only with
 // [data] on_error = "stop" does the first video that cannot be read (video "failed" or audio
@@ -19,6 +21,7 @@
 #include "datasets/dataset.h"
 #include "modalities/audio/audio_decoder.h"
 #include "modalities/audio/audio_feature.h"
+#include "modalities/av/av_clip.h"
 #include "modalities/video/face_extractor.h"
 #include "experiments/experiment_config.h"
 #include "registry/registry.h"
@@ -35,14 +38,19 @@ struct VideoPrep {
   std::string audio_status = "off";
   std::string audio_message;
   bool audio_from_cache = false;
+  // "ok", "no_face", "no_audio", "failed", or "off" without [av].
+  std::string av_status = "off";
+  std::string av_message;
+  bool av_from_cache = false;
 };
 
 struct PreprocessReport {
   std::vector<VideoPrep> videos;    // in dataset order
-  std::string face_cache_dir, audio_cache_dir;
+  std::string face_cache_dir, audio_cache_dir, av_cache_dir;
   double seconds = 0.0;
   std::size_t count_video(const std::string& status) const;
   std::size_t count_audio(const std::string& status) const;
+  std::size_t count_av(const std::string& status) const;
 };
 
 struct PreprocessOptions {
@@ -54,9 +62,12 @@ struct PreprocessOptions {
 // Where preprocess puts things and how it keys them, for the readers of the caches (the runner).
 FaceExtractOptions face_extract_options(const ExperimentConfig& exp);
 std::string face_cache_params(const ExperimentConfig& exp);   // the face cache's params string
-std::string cache_dir(const ExperimentConfig& exp, const std::string& what);   // "faces" | "audio"
+std::string cache_dir(const ExperimentConfig& exp, const std::string& what);   // "faces" | "audio" | "av"
 // [audio] decode options at the feature's sample rate: FeatureCache::key(file, feature, this).
 AudioDecodeOptions audio_decode_options(const ExperimentConfig& exp, const AudioFeature& feature);
+// [av] → the sample options, and the av cache's params string (face params, options, feature).
+AvOptions av_options(const ExperimentConfig& exp);
+std::string av_cache_params(const ExperimentConfig& exp, const AudioFeature& av_feature);
 
 // [data] on_error = "stop" met a video that cannot be read: the message names its path.
 class PreprocessStopped : public std::runtime_error {

@@ -36,12 +36,16 @@ RunSettings model_run_settings(const ExperimentConfig& exp, const ModelEntry& m)
     std::error_code ec;
     if (!path.empty() && fs::is_regular_file(path, ec)) s[std::string("data.") + key + ".sha256"] = sha256_of_file(path);
   }
-  if (m.modality == "video") {
+  if (m.modality == "video" || m.modality == "av") {
     put_params(s, "video.", exp.video);
     put_params(s, "video.sampling.", exp.sampling);
     put_params(s, "video.crop.", exp.crop);
     s["video.detector"] = choice_text(exp.detector);
-  } else {
+  }
+  if (m.modality == "av") {   // the mouths come from the face crops; the audio windows from [av]
+    put_params(s, "av.", exp.av);
+    s["av.feature"] = choice_text(exp.av_feature);
+  } else if (m.modality == "audio") {
     put_params(s, "audio.", exp.audio);
     s["audio.feature"] = choice_text(exp.audio_feature);
   }

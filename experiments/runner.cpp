@@ -19,6 +19,7 @@
 #include "experiments/store/run_store.h"
 #include "experiments/torch_runtime.h"
 #include "experiments/training/audio_feature_source.h"
+#include "experiments/training/av_sample_source.h"
 #include "experiments/training/checkpoint.h"
 #include "experiments/training/face_crop_source.h"
 #include "experiments/training/trainer.h"
@@ -28,6 +29,7 @@
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/audio/feature_cache.h"
 #include "modalities/augment/augmentation.h"
+#include "modalities/av/models/av_model.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/model.h"
 #include "modalities/models/pretrained.h"
@@ -212,7 +214,8 @@ class ExperimentRunner {
     for (const VideoItem& it : ds_.items) lists_.test.push_back(&it);
     if (req.threads > 0) pre_threads_ = req.threads;
     set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
-    const bool video = direct ? direct->modality == "video" : needs_modality(*store, run, "video");
+    const bool av = direct ? direct->modality == "av" : needs_modality(*store, run, "av");
+    const bool video = av || (direct ? direct->modality == "video" : needs_modality(*store, run, "video"));
     const bool audio = direct ? direct->modality == "audio" : needs_modality(*store, run, "audio");
     Scores scores;
     double prior = 0.5;
@@ -226,6 +229,7 @@ class ExperimentRunner {
       pre.data.set("on_error", std::string("skip"));
       if (!video) pre.detector.plugin.clear();
       if (!audio) pre.audio_feature.plugin.clear();
+      if (!av) pre.av_feature.plugin.clear();
       res_.preprocess = preprocess(pre, ds_, reg_, po);
       for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
       if (direct) {
@@ -240,7 +244,7 @@ class ExperimentRunner {
       if (item_of[k] >= 0) {
         const auto i = static_cast<std::size_t>(item_of[k]);
         v.score = scores.score[i];
-        describe_outcome(v, *prep_.at(ds_.items[i].id), video, audio, scores.reason[i]);
+        describe_outcome(v, *prep_.at(ds_.items[i].id), video, audio, av, scores.reason[i]);
       }
       if (!v.score && req.prior_on_error) {
         v.score = prior;
@@ -252,7 +256,8 @@ class ExperimentRunner {
   }
 
   // Status, substitute and message of a scored (or unscorable) video from its preprocessing.
-  void describe_outcome(PredictedVideo& v, const VideoPrep& p, bool video, bool audio, const std::string& reason) const {
+  void describe_outcome(PredictedVideo& v, const VideoPrep& p, bool video, bool audio, bool av,
+                        const std::string& reason) const {
     auto fail = [&](const std::string& status, const std::string& message) {
       if (v.status.empty() || v.status == "ok") {
         v.status = status;
@@ -274,6 +279,10 @@ class ExperimentRunner {
         fail("no_audio", "no audio stream");
         if (v.score) v.substitute = v.substitute.empty() ? "silence" : v.substitute + "+silence";
       }
+    }
+    if (av) {   // an av model needs both streams: no audio, no score
+      if (p.av_status == "failed") fail("unreadable", p.av_message);
+      else if (p.av_status == "no_audio") fail("no_audio", p.av_message.empty() ? "no audio stream" : p.av_message);
     }
     if (!v.score && v.status == "ok") fail("unreadable", reason.empty() ? "no score" : reason);
     if (!v.message.empty() && v.message.find(fs::path(v.path).filename().string()) == std::string::npos)
@@ -403,8 +412,9 @@ class ExperimentRunner {
 
     stage(opt_, "preprocess");
     ExperimentConfig pre = exp_;
-    if (!exp_.has_video_models()) pre.detector.plugin.clear();
+    if (!exp_.has_video_models() && !exp_.has_av_models()) pre.detector.plugin.clear();
     if (!exp_.has_audio_models()) pre.audio_feature.plugin.clear();
+    if (!exp_.has_av_models()) pre.av_feature.plugin.clear();
     PreprocessOptions po;
     po.on_progress = opt_.callbacks.on_preprocess;
     res_.preprocess = preprocess(pre, ds_, reg_, po);
@@ -783,6 +793,30 @@ class ExperimentRunner {
       for (const VideoItem* it : items) entries.push_back(face_crop_entry(video_of(it), *face_cache_, it->path, face_params_));
       return std::make_unique<FaceCropSource>(std::move(entries), static_cast<int>(in.height), static_cast<int>(in.width),
                                               in.modality == Modality::sequence ? static_cast<int>(in.frames) : 1);
+    }
+    if (m.modality == "av") {
+      // The audio windows' shape is the model's own (AvModel::audio_shape), beside its InputSpec.
+      const std::unique_ptr<Model> probe = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
+      const auto* av = dynamic_cast<const AvModel*>(probe.get());
+      if (!av)
+        throw std::invalid_argument("model plugin " + m.model.plugin + " takes " + in.describe() +
+                                    ", not mouth stacks with their audio: is modality = \"av\" right?");
+      if (!exp_.wants_av() || exp_.detector.plugin.empty())
+        throw std::invalid_argument("an av model needs [av] enabled = true and [video] face crops");
+      if (in.frames != exp_.av.integer("stack"))
+        throw std::invalid_argument("model plugin " + m.model.plugin + " takes stacks of " + std::to_string(in.frames) +
+                                    " mouth crops, but [av] stack = " + std::to_string(exp_.av.integer("stack")));
+      if (!av_cache_) {
+        av_cache_ = std::make_unique<AvCache>(cache_dir(exp_, "av"));
+        const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
+        av_params_ = av_cache_params(exp_, *feature);
+      }
+      std::vector<AvSampleEntry> entries;
+      for (const VideoItem* it : items) entries.push_back(av_sample_entry(video_of(it), *av_cache_, it->path, av_params_));
+      const std::vector<std::int64_t> audio = av->audio_shape(1);
+      return std::make_unique<AvSampleSource>(std::move(entries), *av_cache_, av_params_, static_cast<int>(in.frames),
+                                              static_cast<int>(in.height), static_cast<int>(in.width),
+                                              static_cast<int>(audio[2]), static_cast<int>(audio[3]), norm);
     }
     if (in.modality != Modality::audio)
       throw std::invalid_argument("model plugin " + m.model.plugin + " takes " + in.describe() +
@@ -1204,6 +1238,8 @@ class ExperimentRunner {
   std::map<std::string, std::string> settings_hash_;   // model name -> its settings hash
   std::unique_ptr<FaceCache> face_cache_;
   std::string face_params_;
+  std::unique_ptr<AvCache> av_cache_;
+  std::string av_params_;
   std::unique_ptr<AudioFeature> feature_;
   std::unique_ptr<FeatureCache> feature_cache_;
   AudioDecodeOptions decode_;

@@ -43,6 +43,14 @@ std::string hex16(std::uint64_t v) {
 }
 
 // Writes `text` to `path` through a temp file and a rename: a reader never sees half a list.
+// Seconds to the microsecond: "0.347201", "-0.912000", "0" for in-sync clips.
+std::string shift_text(double s) {
+  if (s == 0.0) return "0";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", s);
+  return buf;
+}
+
 void write_text_atomic(const fs::path& path, const std::string& text) {
   const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".part-" + std::to_string(::getpid()));
   {
@@ -78,10 +86,10 @@ void prepare_out_dir(const SynthOptions& o) {
   }
 }
 
-// The split's kinds: each kind n/4 times (the first n % 4 kinds once more), in a seeded order.
-std::vector<SynthKind> split_kinds(std::uint64_t seed, const std::string& split, int n) {
+// The split's kinds: each of `mix` n/m times (the first n % m once more), in a seeded order.
+std::vector<SynthKind> split_kinds(std::uint64_t seed, const std::string& split, int n, const std::vector<SynthKind>& mix) {
   std::vector<SynthKind> kinds;
-  for (int i = 0; i < n; ++i) kinds.push_back(static_cast<SynthKind>(i % n_synth_kinds));
+  for (int i = 0; i < n; ++i) kinds.push_back(mix[static_cast<std::size_t>(i) % mix.size()]);
   SynthRng rng(derive_seed(seed, "order:" + split, 0));
   for (int i = n - 1; i > 0; --i) std::swap(kinds[static_cast<std::size_t>(i)], kinds[static_cast<std::size_t>(rng.below(i + 1))]);
   return kinds;
@@ -95,13 +103,36 @@ const char* to_string(SynthKind kind) {
     case SynthKind::fake_video_real_audio: return "FakeVideo-RealAudio";
     case SynthKind::real_video_fake_audio: return "RealVideo-FakeAudio";
     case SynthKind::fake_video_fake_audio: return "FakeVideo-FakeAudio";
+    case SynthKind::out_of_sync: return "OutOfSync";
   }
   return "?";
 }
 
+SynthKind parse_synth_kind(const std::string& name) {
+  std::string known;
+  for (int k = 0; k < n_synth_kinds; ++k) {
+    const auto kind = static_cast<SynthKind>(k);
+    if (name == to_string(kind)) return kind;
+    known += std::string(known.empty() ? "" : ", ") + to_string(kind);
+  }
+  throw std::invalid_argument("synth: unknown kind '" + name + "' (kinds: " + known + ")");
+}
+
+std::vector<SynthKind> default_synth_kinds() {
+  return {SynthKind::real_video_real_audio, SynthKind::fake_video_real_audio, SynthKind::real_video_fake_audio,
+          SynthKind::fake_video_fake_audio};
+}
+
+double audio_shift_s(SynthKind kind, std::uint64_t clip_seed) {
+  if (kind != SynthKind::out_of_sync) return 0.0;
+  SynthRng rng(derive_seed(clip_seed, "audio_shift", 0));
+  const double magnitude = rng.uniform(0.2, 1.0);
+  return rng.sign() * magnitude;
+}
+
 bool has_fake_video(SynthKind k) { return k == SynthKind::fake_video_real_audio || k == SynthKind::fake_video_fake_audio; }
 bool has_fake_audio(SynthKind k) { return k == SynthKind::real_video_fake_audio || k == SynthKind::fake_video_fake_audio; }
-int target_of(SynthKind k) { return has_fake_video(k) || has_fake_audio(k) ? 1 : 0; }
+int target_of(SynthKind k) { return has_fake_video(k) || has_fake_audio(k) || k == SynthKind::out_of_sync ? 1 : 0; }
 
 int SynthResult::count(const std::string& split, SynthKind kind) const {
   return static_cast<int>(std::count_if(clips.begin(), clips.end(), [&](const SynthClip& c) {
@@ -121,20 +152,36 @@ void SynthOptions::validate() const {
   if (sample_rate < 8000 || sample_rate > 96000) bad("sample_rate must be in [8000, 96000] Hz, got " + std::to_string(sample_rate));
   if (crf < 0 || crf > 51) bad("crf must be in [0, 51], got " + std::to_string(crf));
   if (threads < 1) bad("threads must be >= 1");
+  if (kinds.empty()) bad("no kinds to make");
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    if (static_cast<int>(kinds[i]) < 0 || static_cast<int>(kinds[i]) >= n_synth_kinds) bad("unknown kind");
+    if (std::find(kinds.begin(), kinds.begin() + static_cast<std::ptrdiff_t>(i), kinds[i]) != kinds.begin() + static_cast<std::ptrdiff_t>(i))
+      bad(std::string("kind ") + to_string(kinds[i]) + " is listed twice");
+  }
 }
 
 std::string write_synth_clip(const std::string& path, SynthKind kind, std::uint64_t clip_seed, const SynthOptions& o) {
   SynthRng rng(clip_seed);
+  // out_of_sync: the utterance runs |shift| longer, the frames show it from `video_from_s` and the
+  // voice plays it from `audio_from_s`, so what the mouth says at t is heard at t + shift and both
+  // tracks stay full of speech (no silent lead-in that would give the shift away).
+  const double shift_s = audio_shift_s(kind, clip_seed);
+  const double video_from_s = std::max(shift_s, 0.0), audio_from_s = std::max(-shift_s, 0.0);
   // Every style is drawn whatever the kind, so a real clip and a fake one from the same seed show
   // the same person saying the same thing, and differ only by the manipulation.
-  const Utterance utterance = random_utterance(rng, o.seconds);
+  const Utterance utterance = random_utterance(rng, o.seconds + std::abs(shift_s));
   const FaceStyle face = random_face_style(rng, o.width, o.height);
   const SwapStyle swap = random_swap_style(rng);
   const VocoderStyle vocoder = random_vocoder_style(rng);
   // Separate noise streams: the audio's draws must not shift the frames' noise (and back).
   SynthRng audio_rng(rng.next()), video_rng(rng.next());
-  const std::vector<float> audio = has_fake_audio(kind) ? render_vocoded(utterance, vocoder, o.sample_rate, audio_rng)
-                                                        : render_voice(utterance, o.sample_rate, audio_rng);
+  std::vector<float> audio = has_fake_audio(kind) ? render_vocoded(utterance, vocoder, o.sample_rate, audio_rng)
+                                                  : render_voice(utterance, o.sample_rate, audio_rng);
+  if (shift_s != 0.0) {
+    const auto from = std::min(audio.size(), static_cast<std::size_t>(std::llround(audio_from_s * o.sample_rate)));
+    const auto n = std::min(audio.size() - from, static_cast<std::size_t>(std::llround(o.seconds * o.sample_rate)));
+    audio = std::vector<float>(audio.begin() + static_cast<std::ptrdiff_t>(from), audio.begin() + static_cast<std::ptrdiff_t>(from + n));
+  }
 
   MediaWriterOptions wo;
   wo.width = o.width;
@@ -148,7 +195,7 @@ std::string write_synth_clip(const std::string& path, SynthKind kind, std::uint6
   for (std::int64_t k = 0; k < n_frames; ++k) {
     const double t = static_cast<double>(k) / o.fps;
     const FacePose pose = face_pose_at(face, t);
-    cv::Mat frame = draw_face_frame(face, pose, mouth_opening(utterance, t), video_rng);
+    cv::Mat frame = draw_face_frame(face, pose, mouth_opening(utterance, t + video_from_s), video_rng);
     if (has_fake_video(kind)) apply_face_swap(frame, pose, swap);
     writer.write_frame(frame);
     // This frame's share of the audio, so the muxer interleaves without buffering the clip.
@@ -171,7 +218,7 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
   std::set<std::string> names;
   const SplitSpec specs[] = {{"train", "trainset", o.n_train}, {"val", "valset", o.n_val}, {"test", "testset", o.n_test}};
   for (const auto& spec : specs) {
-    const auto kinds = split_kinds(o.seed, spec.split, spec.n);
+    const auto kinds = split_kinds(o.seed, spec.split, spec.n, o.kinds);
     for (int i = 0; i < spec.n; ++i) {
       SynthClip c;
       std::uint64_t salt = 0;
@@ -182,8 +229,9 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
       c.path = (root / spec.folder / c.name).string();
       c.kind = kinds[static_cast<std::size_t>(i)];
       c.target = target_of(c.kind);
-      result.clips.push_back(c);
       clip_seeds.push_back(derive_seed(o.seed, std::string("clip:") + spec.split, static_cast<std::uint64_t>(i)));
+      c.audio_shift_s = audio_shift_s(c.kind, clip_seeds.back());
+      result.clips.push_back(c);
     }
   }
 
@@ -219,7 +267,7 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
 
   // Lists last: a dataset whose lists exist has all its clips.
   std::string train = "video_name,target\n", val = train, truth = train, test = "video_name\n";
-  std::string kinds = "video_name,split,kind,video,audio,target\n";
+  std::string kinds = "video_name,split,kind,video,audio,target,audio_shift_s\n";
   for (const auto& c : result.clips) {
     const std::string row = c.name + "," + std::to_string(c.target) + "\n";
     if (c.split == "train") train += row;
@@ -229,7 +277,7 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
       test += c.name + "\n";
     }
     kinds += c.name + "," + c.split + "," + to_string(c.kind) + "," + (has_fake_video(c.kind) ? "fake" : "real") + "," +
-             (has_fake_audio(c.kind) ? "fake" : "real") + "," + std::to_string(c.target) + "\n";
+             (has_fake_audio(c.kind) ? "fake" : "real") + "," + std::to_string(c.target) + "," + shift_text(c.audio_shift_s) + "\n";
   }
   auto write_list = [&](const char* name, const std::string& text) {
     write_text_atomic(root / name, text);
@@ -249,7 +297,11 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
                 "video_codec = %s\naudio_codec = aac\n",
                 static_cast<unsigned long long>(o.seed), o.n_train, o.n_val, o.n_test, o.seconds, o.width, o.height,
                 o.fps, o.sample_rate, o.crf, result.video_codec.c_str());
-  write_list("synth.txt", info);
+  std::string options_text = info;
+  options_text += "kinds =";
+  for (SynthKind k : o.kinds) options_text += std::string(" ") + to_string(k);
+  options_text += "\n";
+  write_list("synth.txt", options_text);
   return result;
 }
 

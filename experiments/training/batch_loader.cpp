@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include <opencv2/core.hpp>
 
 #include "metrics/xoshiro256.h"
+#include "modalities/av/models/av_model.h"
 
 namespace dflab {
 
@@ -16,6 +18,32 @@ std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts) {
     h = splitmix64(state);
   }
   return h;
+}
+
+torch::Tensor forward_batch(Model& model, const Batch& batch, const torch::Device& device) {
+  auto* av = dynamic_cast<AvModel*>(&model);
+  if (batch.audio.defined() != (av != nullptr))
+    throw std::invalid_argument(av ? "an audio-visual model needs batches of mouth stacks with their audio (modality \"av\")"
+                                   : "batches of mouth stacks with audio need an audio-visual model (modalities/av/models/)");
+  return av ? av->forward_av(batch.x.to(device), batch.audio.to(device)) : model.forward(batch.x.to(device));
+}
+
+std::pair<torch::Tensor, torch::Tensor> av_samples_to_tensors(const std::vector<AugmentSample>& samples,
+                                                              const InputNormalisation& norm) {
+  if (samples.empty()) throw std::invalid_argument("av_samples_to_tensors: no samples");
+  if (norm.mean.size() != 4 || norm.std.size() != 4)
+    throw std::invalid_argument("av_samples_to_tensors: the normalisation needs RGB then audio mean and std (4 each)");
+  std::vector<AugmentSample> mouths(samples.size()), audio(samples.size());
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (samples[i].modality != AugmentModality::av) throw std::invalid_argument("av_samples_to_tensors: not an av sample");
+    mouths[i].modality = AugmentModality::video;
+    mouths[i].frames = samples[i].frames;
+    audio[i].modality = AugmentModality::audio;
+    audio[i].feature = samples[i].feature;
+  }
+  InputNormalisation video_norm{{norm.mean[0], norm.mean[1], norm.mean[2]}, {norm.std[0], norm.std[1], norm.std[2]}, 0.0f};
+  InputNormalisation audio_norm{{norm.mean[3]}, {norm.std[3]}, norm.silence};
+  return {samples_to_tensor(mouths, video_norm, /*sequence=*/true), samples_to_tensor(audio, audio_norm, false)};
 }
 
 torch::Tensor samples_to_tensor(const std::vector<AugmentSample>& samples, const InputNormalisation& norm,
@@ -165,7 +193,10 @@ Batch BatchLoader::make(std::size_t b) const {
     targets.push_back(s.target);
     samples.push_back(std::move(s));
   }
-  batch.x = samples_to_tensor(samples, norm_, options_.sequence);
+  if (!samples.empty() && samples[0].modality == AugmentModality::av)
+    std::tie(batch.x, batch.audio) = av_samples_to_tensors(samples, norm_);
+  else
+    batch.x = samples_to_tensor(samples, norm_, options_.sequence);
   batch.target = torch::tensor(targets, torch::kFloat32);
   return batch;
 }

@@ -24,6 +24,7 @@
 #include <torch/torch.h>
 
 #include "experiments/training/sample_source.h"
+#include "modalities/models/model.h"
 
 namespace dflab {
 
@@ -37,7 +38,8 @@ struct SampleRef {
 
 struct Batch {
   std::size_t index = 0;
-  torch::Tensor x;        // video [N,3,H,W]; sequence [N,T,3,H,W]; audio [N,1,F,T]; float32
+  torch::Tensor x;        // video [N,3,H,W]; sequence and av mouths [N,T,3,H,W]; audio [N,1,F,T]; float32
+  torch::Tensor audio;    // av: the audio windows of the same times [N,1,F,W]; undefined otherwise
   torch::Tensor target;   // [N] float32 in [0, 1] (soft after mixing)
   std::vector<SampleRef> refs;
 };
@@ -93,6 +95,16 @@ class BatchLoader {
 // RGB float in [0,1] -> (x - mean) / std per channel; audio (x - mean) / std.
 torch::Tensor samples_to_tensor(const std::vector<AugmentSample>& samples, const InputNormalisation& norm,
                                 bool sequence);
+
+// av samples (mouth stacks in frames, the audio window in feature) -> {mouths [N,T,3,H,W], audio
+// [N,1,F,W]}: mouths as video with norm.mean/std[0..2], audio by norm.mean/std[3].
+std::pair<torch::Tensor, torch::Tensor> av_samples_to_tensors(const std::vector<AugmentSample>& samples,
+                                                              const InputNormalisation& norm);
+
+// The model's logits [N] for a batch: forward(x), or forward_av(x, audio) for an audio-visual
+// model (modalities/av/models/av_model.h). Throws std::invalid_argument when a batch with audio
+// meets a model that is not audio-visual, or the other way round.
+torch::Tensor forward_batch(Model& model, const Batch& batch, const torch::Device& device);
 
 // A 64-bit seed from several integers (splitmix64 of each, chained).
 std::uint64_t mix_seed(std::initializer_list<std::uint64_t> parts);

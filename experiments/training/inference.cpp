@@ -54,7 +54,8 @@ std::vector<VideoScore> predict_videos(Model& model, const SampleSource& source,
     while (std::optional<Batch> b = loader.next()) {
       throw_if_interrupted();
       at::autocast::set_enabled(autocast);
-      torch::Tensor p = torch::sigmoid(model.forward(b->x.to(settings.device)).to(torch::kFloat32)).to(torch::kCPU);
+      const torch::Tensor logits = forward_batch(model, *b, settings.device);
+      torch::Tensor p = torch::sigmoid(logits.to(torch::kFloat32)).to(torch::kCPU);
       at::autocast::set_enabled(false);
       for (std::int64_t k = 0; k < p.size(0); ++k) probs.push_back(p[k].item<double>());
     }

@@ -316,7 +316,7 @@ TrainResult Trainer::fit(bool resume) {
       for (auto& g : opt->param_groups()) g.options().set_lr(rep.lr);
       opt->zero_grad();
       at::autocast::set_enabled(autocast);
-      torch::Tensor logits = model_.forward(b->x.to(device_)).to(torch::kFloat32);
+      torch::Tensor logits = forward_batch(model_, *b, device_).to(torch::kFloat32);
       at::autocast::set_enabled(false);
       torch::Tensor loss = training_loss(logits, b->target.to(device_), s_.loss, s_.label_smoothing, s_.focal_gamma);
       if (!std::isfinite(loss.item<double>()))

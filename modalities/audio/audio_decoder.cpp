@@ -198,11 +198,17 @@ AudioDecodeInfo decode_impl(const std::string& path, const AudioDecodeOptions& o
       }
       if (first_frame) {
         first_frame = false;
+        const int64_t pts = frame->best_effort_timestamp;
+        const double t0 = pts == AV_NOPTS_VALUE ? 0.0 : (pts - start_ts) * av_q2d(stream->time_base);
+        info.start_s = start_ts * av_q2d(stream->time_base) + t0;
         if (seeked) {
-          const int64_t pts = frame->best_effort_timestamp;
-          const double t0 = pts == AV_NOPTS_VALUE ? 0.0 : (pts - start_ts) * av_q2d(stream->time_base);
           const double gap_s = options.offset_s - t0;
-          if (gap_s > 0) window.skip(static_cast<std::size_t>(std::llround(gap_s * out_rate)));
+          if (gap_s > 0) {
+            window.skip(static_cast<std::size_t>(std::llround(gap_s * out_rate)));
+            info.start_s += gap_s;
+          }
+        } else {
+          info.start_s += options.offset_s;   // dropped from the start by the window
         }
       }
       ++n_frames;

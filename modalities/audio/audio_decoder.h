@@ -45,6 +45,12 @@ struct AudioDecodeInfo {
   int source_channels = 0;
   std::string codec;                // e.g. "mp3", "aac", "pcm_s16le"
   double source_duration_s = 0.0;   // as the container declares it (0 when unknown)
+  // Presentation time of the first output sample on the container's timeline, seconds: the first
+  // decoded frame's timestamp (after the decoder dropped the encoder's priming samples, as an edit
+  // list asks) plus any offset skipped; the stream's start time when frames carry none. A track
+  // muxed to start late (ffmpeg -itsoffset, an empty edit) starts here later. Video frames sit at
+  // VideoInfo::start_s + VideoFrame::timestamp_s on the same timeline (modalities/av/av_timing.h).
+  double start_s = 0.0;
   int n_corrupt_packets = 0;        // packets the decoder rejected and that were skipped
   std::string error;                // "path: reason" when !ok(); a warning when packets were skipped
 

@@ -27,7 +27,8 @@
 
 namespace dflab {
 
-enum class AugmentModality { video, audio };
+// av: mouth crops in `frames` and the audio window of the same times in `feature`.
+enum class AugmentModality { video, audio, av };
 
 struct AugmentSample {
   AugmentModality modality = AugmentModality::video;

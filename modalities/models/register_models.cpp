@@ -5,6 +5,7 @@
 #include "modalities/audio/models/mel_cnn.h"
 #include "modalities/audio/models/mel_resnet18.h"
 #include "modalities/audio/models/rawnet2.h"
+#include "modalities/av/models/av_joint.h"
 #include "modalities/models/onnx_backbone.h"
 #include "modalities/models/torchscript_model.h"
 #include "modalities/video/models/efficientnet.h"
@@ -50,6 +51,8 @@ void register_model_plugins(Registry& registry) {
     registry.add(AasistModel::info(variant), [variant](const Params& p) -> std::unique_ptr<Plugin> {
       return std::make_unique<AasistModel>(variant, p);
     });
+  // audio-visual models (modality av: mouth stacks + their audio windows)
+  registry.add<AvJointModel>(AvJointModel::info());
   // any modality
   registry.add<TorchScriptModel>(TorchScriptModel::info());
   registry.add<OnnxBackboneModel>(OnnxBackboneModel::info());

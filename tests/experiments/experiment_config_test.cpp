@@ -168,7 +168,7 @@ x = 1
     has(path + ":21: [[models]] #2: model name 'm' is used twice");
     has(path + ":22: [[models]] 'm': unknown model plugin 'resnet1000' (registered: ");
     has("resnet18, resnet34, resnet50");
-    has(path + ":23: [[models]] 'm': 'modality' must be \"video\" or \"audio\"");
+    has(path + ":23: [[models]] 'm': 'modality' must be \"video\", \"audio\" or \"av\"");
     has(path + ":27: unknown key 'extra' in fusion 'mean' (allowed: plugin)");
     has(path + ":29: unknown section [extras]");
     EXPECT_EQ(e.diagnostics().size(), 13u) << all;
@@ -336,6 +336,69 @@ TEST_F(ExperimentConfigTest, CropLandmarksFollowTheBlendingAugmentations) {
         << "aligned crops carry 68 points of their own";
   }
   EXPECT_THROW(load_experiment(file("landmarks = \"mtcnn\"", "", "bad.toml"), reg), ConfigError);
+}
+
+// [av]: declared keys with defaults, the window's feature built from the real registry; unknown
+// keys, a window shorter than the feature's FFT, a stack longer than the sampling and [av] without
+// face crops are errors at their line.
+TEST_F(ExperimentConfigTest, AvSectionIsValidatedWithLines) {
+  Registry reg = builtin_registry();
+  const std::string head = "[experiment]\nname = \"av\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n";
+  const bool dlib = fs::exists(kDlibLandmarkModel);
+  const std::string ok = write(head + "[video]\ncrop = { landmarks = \"detector\" }\n"
+                               "[av]\nwindow_s = 0.3\nfeature = { plugin = \"mfcc\", sample_rate = 16000, n_mfcc = 13 }\n",
+                               "ok.toml");
+  const ExperimentConfig e = load_experiment(ok, reg);
+  EXPECT_TRUE(e.wants_av());
+  EXPECT_TRUE(e.av_requested);
+  EXPECT_EQ(e.av_feature.plugin, "mfcc");
+  EXPECT_EQ(e.av_feature.params.integer("n_mfcc"), 13);
+  EXPECT_DOUBLE_EQ(e.av.real("window_s"), 0.3);
+  EXPECT_EQ(e.av.integer("mouth_width"), 96);
+  EXPECT_EQ(e.av.integer("stack"), 5);
+  EXPECT_FALSE(e.wants_landmarks68()) << "crop.landmarks = \"detector\" is kept";
+  if (dlib) {
+    EXPECT_TRUE(load_experiment(write(head + "[av]\n", "auto.toml"), reg).wants_landmarks68())
+        << "auto: the mouth box comes from the lips";
+  }
+  EXPECT_FALSE(load_experiment(write(head + "[av]\nenabled = false\n", "off.toml"), reg).wants_av());
+  EXPECT_FALSE(load_experiment(write(head, "none.toml"), reg).wants_av());
+
+  const std::string bad = write(head +
+                                "[video]\nsampling = { frames = 4 }\ncrop = { landmarks = \"detector\" }\n"   // 6, 7, 8
+                                "[av]\n"                                                                     // 9
+                                "mouth_size = 64\n"                                                          // 10
+                                "window_s = 0.05\n"                                                          // 11
+                                "stack = 6\n"                                                                // 12
+                                "feature = { plugin = \"mel\", sample_rate = 16000, n_fft = 1024 }\n",       // 13
+                                "bad.toml");
+  try {
+    load_experiment(bad, reg);
+    FAIL() << "bad [av] accepted";
+  } catch (const ConfigError& err) {
+    const std::string all = err.what();
+    auto has = [&](const std::string& needle) {
+      EXPECT_NE(all.find(needle), std::string::npos) << "missing: " << needle << "\nin:\n" << all;
+    };
+    has(bad + ":10: unknown key 'mouth_size' in [av] (allowed: enabled, mouth_width, mouth_height, mouth_margin, window_s, stack");
+    has(bad + ":11: [av] window_s = 0.050000 s is 800 samples at 16000 Hz, shorter than the feature's n_fft = 1024");
+    has(bad + ":12: [av] stack = 6 frames, but [video] sampling takes only 4 per video");
+  }
+  try {
+    load_experiment(write(head + "[video]\nenabled = false\n[av]\nwindow_s = 0.5\n", "novideo.toml"), reg);
+    FAIL() << "[av] without face crops accepted";
+  } catch (const ConfigError& err) {
+    EXPECT_NE(std::string(err.what()).find("novideo.toml:7: [video] enabled = false, but [av] cuts its mouth crops"),
+              std::string::npos) << err.what();
+  }
+  try {
+    load_experiment(write(head + "[av]\nenabled = false\n[[models]]\nname = \"s\"\nplugin = \"resnet18\"\nmodality = \"av\"\n",
+                          "avoff.toml"), reg);
+    FAIL() << "an av model without [av] samples accepted";
+  } catch (const ConfigError& err) {
+    EXPECT_NE(std::string(err.what()).find("avoff.toml:7: [av] enabled = false but a [[models]] entry has modality = \"av\""),
+              std::string::npos) << err.what();
+  }
 }
 
 TEST_F(ExperimentConfigTest, PluginLibrariesLoadBeforeValidation) {

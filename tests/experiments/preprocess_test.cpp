@@ -11,6 +11,7 @@
 
 #include "experiments/builtin_plugins.h"
 #include "experiments/experiment_data.h"
+#include "modalities/av/av_cache.h"
 #include "modalities/video/face_align.h"
 #include "modalities/video/face_cache.h"
 
@@ -150,6 +151,54 @@ TEST_F(PreprocessTest, OnErrorStopEndsAtTheFirstUnreadableVideoKeepingWhatIsDone
   EXPECT_EQ(r.videos[1].video_status, "failed");
   EXPECT_FALSE(r.videos[2].video_from_cache) << "c.mp4 was never started";
   EXPECT_EQ(r.videos[2].video_status, "no_face");
+}
+
+// [av]: each video's audio-visual samples are made beside its face crops, an audio-less or
+// unreadable video is recorded with a message naming it, and a second run reads the av cache.
+TEST_F(PreprocessTest, AvSamplesAreRecordedPerVideoAndCached) {
+  if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not available to make test clips";
+  const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 ";
+  ASSERT_EQ(std::system((ff + "-f lavfi -i sine=sample_rate=16000 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac " +
+                         (dir_ / "data/trainset/a.mp4").string()).c_str()), 0);
+  ASSERT_EQ(std::system((ff + "-t 1 -c:v libx264 -pix_fmt yuv420p " + (dir_ / "data/trainset/b.mp4").string()).c_str()), 0);
+  write("data/trainset/c.mp4", "garbage, not a video");
+  write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  const std::string exp_path = write("exp.toml",
+      "[experiment]\nname = \"prep\"\nwork_dir = \"work\"\nthreads = 2\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
+      "[video]\nsampling = { frames = 6 }\ndetector = { plugin = \"lbp\" }\ncrop = { size = 48, landmarks = \"detector\" }\n"
+      "[audio]\nenabled = false\n"
+      "[av]\nmouth_width = 24\nmouth_height = 12\nwindow_s = 0.2\nstack = 3\n"
+      "feature = { plugin = \"mfcc\", sample_rate = 16000, n_mfcc = 13, n_fft = 512, hop_length = 160, n_mels = 40 }\n");
+  Registry reg = builtin_registry();
+  const ExperimentConfig exp = load_experiment(exp_path, reg);
+  const Dataset ds = load_experiment_dataset(exp);
+  const PreprocessReport first = preprocess(exp, ds, reg);
+  ASSERT_EQ(first.videos.size(), 3u);
+  EXPECT_EQ(first.av_cache_dir, (dir_ / "work/cache/av").string());
+  EXPECT_EQ(first.videos[0].av_status, "no_face") << "centre crops of a test pattern: " << first.videos[0].av_message;
+  EXPECT_EQ(first.videos[1].av_status, "no_audio");
+  EXPECT_NE(first.videos[1].av_message.find("b.mp4"), std::string::npos) << first.videos[1].av_message;
+  EXPECT_EQ(first.videos[2].av_status, "failed");
+  EXPECT_NE(first.videos[2].av_message.find("c.mp4"), std::string::npos) << first.videos[2].av_message;
+  EXPECT_FALSE(first.videos[0].av_from_cache);
+
+  AvCache cache(first.av_cache_dir);
+  const auto feature = reg.create<AudioFeature>(kind::audio_feature, "mfcc", exp.av_feature.params);
+  const std::optional<AvClip> a = cache.load(ds.items[0].path, av_cache_params(exp, *feature));
+  ASSERT_TRUE(a);
+  ASSERT_EQ(a->mouths.size(), 6u);
+  EXPECT_EQ(a->mouths[0].size(), cv::Size(24, 12));
+  EXPECT_EQ(a->audio[0].n_rows, 13);
+  EXPECT_EQ(a->audio[0].n_cols, 21) << "0.2 s at hop 160, centred frames";
+  EXPECT_EQ(a->window_samples, 3200);
+
+  const PreprocessReport second = preprocess(exp, ds, reg);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(second.videos[i].av_from_cache) << i;
+    EXPECT_EQ(second.videos[i].av_status, first.videos[i].av_status) << i;
+    EXPECT_EQ(second.videos[i].av_message, first.videos[i].av_message) << i;
+  }
 }
 
 TEST_F(PreprocessTest, RealFfdvSamplesAllGiveFacesAndAudio) {

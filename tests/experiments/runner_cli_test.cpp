@@ -148,6 +148,46 @@ TEST(RunCli, TinyExperimentEndToEndWithBrokenVideos) {
   EXPECT_NE(text.out.find("dflab extract " + toml), std::string::npos) << text.out;
 }
 
+// An "av" model end to end: synth clips with the out-of-sync kind, `dflab extract` makes the
+// time-aligned samples, `dflab run` trains av_joint on them and scores every val video.
+TEST(RunCli, AvModelTrainsOnTimeAlignedSamples) {
+  TempDir d;
+  const std::string data = d / "data";
+  const auto synth = run_dflab("synth --out " + data + " --kinds RealVideo-RealAudio,OutOfSync --train 6 --val 4 "
+                               "--test 0 --seconds 1 --size 160x120 --fps 15 --seed 2");
+  ASSERT_EQ(synth.code, 0) << synth.err;
+  const std::string toml = d.write("exp/exp.toml",
+      "[experiment]\nname = \"av\"\nwork_dir = \"work\"\nthreads = 2\n"
+      "[data]\nformat = \"ffdv\"\nroot = \"" + data + "\"\n"
+      "[video]\nsampling = { strategy = \"fps\", fps = 15, frames = 15 }\ncrop = { size = 64, landmarks = \"detector\" }\n"
+      "[audio]\nenabled = false\n"
+      "[av]\nmouth_width = 32\nmouth_height = 16\nwindow_s = 0.2\nstack = 5\n"
+      "feature = { plugin = \"mfcc\", sample_rate = 16000, n_mfcc = 13, n_fft = 512, hop_length = 160, n_mels = 40 }\n"
+      "[[models]]\nname = \"sync\"\nplugin = \"av_joint\"\nmodality = \"av\"\nstack = 5\nmouth_height = 16\n"
+      "mouth_width = 32\naudio_bins = 13\naudio_frames = 21\nembed = 8\ntrain = { epochs = 1, batch = 4, workers = 0 }\n");
+  const auto extract = run_dflab("extract --json " + toml);
+  ASSERT_EQ(extract.code, 0) << extract.err;
+  const auto e = nlohmann::json::parse(extract.out);
+  EXPECT_EQ(e["n_videos"], 10);
+  std::size_t with_samples = 0;
+  for (const auto& v : e["videos"]) {
+    const std::string status = v["av"]["status"];
+    with_samples += status == "ok" || status == "no_face";
+  }
+  EXPECT_EQ(with_samples, 10u) << extract.out;
+  const auto r = run_dflab("run " + toml + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  bool found = false;
+  for (const auto& row : j["rows"]) {
+    if (row["name"] != "sync") continue;
+    found = true;
+    EXPECT_EQ(row["status"], "finished") << row["message"];
+    EXPECT_TRUE(row["val"]["auc"].is_number()) << row;
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
 TEST(RunCli, BadExperimentFileStopsBeforeAnyWork) {
   TempDir d;
   const std::string toml = d.write("exp.toml", "[experiment]\nname = \"x\"\nsedd = 1\n[data]\nformat = \"ffdv\"\nroot = \"nowhere\"\n");

@@ -64,6 +64,20 @@ TEST(SynthCli, JsonSummaryCountsEveryKindPerSplit) {
   }
 }
 
+TEST(SynthCli, KindsOptionAddsOutOfSyncAndRejectsUnknownNames) {
+  TempDir d;
+  auto r = run_dflab("synth --json --kinds RealVideo-RealAudio,OutOfSync --out " + (d.path / "ds").string() + kTiny);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["counts"]["train"]["OutOfSync"], 4);
+  EXPECT_EQ(doc["counts"]["train"]["RealVideo-RealAudio"], 4);
+  EXPECT_FALSE(doc["counts"]["train"].contains("FakeVideo-RealAudio"));
+  auto bad = run_dflab("synth --kinds OutOfSync,Lipsync --out " + (d.path / "bad").string() + kTiny);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("unknown kind 'Lipsync'"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(d.path / "bad"));
+}
+
 TEST(SynthCli, RefusesANonEmptyFolderWithoutForce) {
   TempDir d;
   std::ofstream(d.path / "keep.txt") << "x";

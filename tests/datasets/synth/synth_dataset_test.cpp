@@ -110,9 +110,11 @@ TEST(SynthDataset, WritesAnFfdvLayoutTheReaderAccepts) {
   ASSERT_EQ(truth.items.size(), 5u);
   for (const auto& v : truth.items) EXPECT_EQ(*v.label, target_of_name[v.id]);
   const std::string kinds = slurp(d.path / "ds/kinds.csv");
-  EXPECT_EQ(kinds.rfind("video_name,split,kind,video,audio,target\n", 0), 0u);
+  EXPECT_EQ(kinds.rfind("video_name,split,kind,video,audio,target,audio_shift_s\n", 0), 0u);
   for (const auto& c : r.clips)
     EXPECT_NE(kinds.find(c.name + "," + c.split + "," + to_string(c.kind) + ","), std::string::npos) << c.name;
+  for (const auto& c : r.clips) EXPECT_EQ(c.audio_shift_s, 0.0) << "the default mix is in sync";
+  EXPECT_EQ(r.count("", SynthKind::out_of_sync), 0) << "out of sync is opt-in";
 
   const MediaInfo m = probe_media(r.clips.front().path);
   ASSERT_TRUE(m.ok) << m.error;
@@ -134,12 +136,59 @@ TEST(SynthDataset, KindsAreBalancedInEverySplit) {
     o.seconds = 0.2;
     o.width = o.height = 64;
     const SynthResult r = generate_synth_dataset(o);
-    for (int k = 0; k < n_synth_kinds; ++k) {
+    for (int k = 0; k < 4; ++k) {   // the default mix: FakeAVCeleb's four
       const int c = r.count("train", static_cast<SynthKind>(k));
       EXPECT_GE(c, n / 4) << "n=" << n << " kind " << k;
       EXPECT_LE(c, (n + 3) / 4) << "n=" << n << " kind " << k;
     }
   }
+}
+
+// --kinds with OutOfSync: five kinds balanced; an out-of-sync clip is fake with both tracks real,
+// its shift (seeded, |shift| in [0.2, 1] s, both signs) is in kinds.csv and SynthClip.
+TEST(SynthDataset, OutOfSyncKindIsOptInBalancedAndRecordsItsShift) {
+  TempDir d;
+  SynthOptions o = tiny(d.path / "ds");
+  o.kinds = {SynthKind::real_video_real_audio, SynthKind::out_of_sync};
+  o.n_train = 6;
+  o.n_val = 2;
+  o.n_test = 2;
+  o.seconds = 1.5;
+  const SynthResult r = generate_synth_dataset(o);
+  EXPECT_EQ(r.count("train", SynthKind::out_of_sync), 3);
+  EXPECT_EQ(r.count("train", SynthKind::real_video_real_audio), 3);
+  EXPECT_EQ(r.count("", SynthKind::fake_video_real_audio), 0);
+  const std::string kinds = slurp(d.path / "ds/kinds.csv");
+  for (const auto& c : r.clips) {
+    if (c.kind != SynthKind::out_of_sync) {
+      EXPECT_EQ(c.audio_shift_s, 0.0);
+      EXPECT_NE(kinds.find(c.name + "," + c.split + ",RealVideo-RealAudio,real,real,0,0\n"), std::string::npos) << kinds;
+      continue;
+    }
+    EXPECT_EQ(c.target, 1);
+    EXPECT_GE(std::abs(c.audio_shift_s), 0.2) << c.name;
+    EXPECT_LE(std::abs(c.audio_shift_s), 1.0) << c.name;
+    const auto row = kinds.find(c.name + "," + c.split + ",OutOfSync,real,real,1,");
+    ASSERT_NE(row, std::string::npos) << kinds;
+    const auto shift_at = kinds.find(",1,", row + c.name.size()) + 3;
+    EXPECT_NEAR(std::stod(kinds.substr(shift_at)), c.audio_shift_s, 1e-6);
+    // The clip is as long as any other (the voice is cut from a longer utterance, not padded).
+    AudioDecodeOptions ao;
+    ao.sample_rate = 16000;
+    const DecodedAudio a = decode_audio(c.path, ao);
+    ASSERT_TRUE(a.ok()) << a.error;
+    EXPECT_NEAR(a.duration_s(), 1.5, 0.1);
+  }
+  int late = 0, early = 0;
+  for (std::uint64_t s = 0; s < 200; ++s) {
+    const double shift = audio_shift_s(SynthKind::out_of_sync, derive_seed(5, "shift-test", s));
+    EXPECT_EQ(shift, audio_shift_s(SynthKind::out_of_sync, derive_seed(5, "shift-test", s))) << "seeded";
+    (shift > 0 ? late : early)++;
+    EXPECT_EQ(audio_shift_s(SynthKind::fake_video_real_audio, derive_seed(5, "shift-test", s)), 0.0);
+  }
+  EXPECT_GT(late, 60);
+  EXPECT_GT(early, 60);
+  EXPECT_NE(slurp(d.path / "ds/synth.txt").find("kinds = RealVideo-RealAudio OutOfSync\n"), std::string::npos);
 }
 
 TEST(SynthDataset, SameSeedSameFilesWhateverTheThreads) {
@@ -220,8 +269,20 @@ TEST(SynthDataset, BadOptionsAreRejected) {
   o.fps = 0;
   EXPECT_THROW(o.validate(), std::invalid_argument);
   o.fps = 15;
+  o.kinds = {SynthKind::out_of_sync, SynthKind::out_of_sync};
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o.kinds.clear();
+  EXPECT_THROW(o.validate(), std::invalid_argument);
+  o.kinds = default_synth_kinds();
   o.out_dir.clear();
   EXPECT_THROW(o.validate(), std::invalid_argument);
+  EXPECT_EQ(parse_synth_kind("OutOfSync"), SynthKind::out_of_sync);
+  try {
+    parse_synth_kind("Lipsync");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("FakeVideo-FakeAudio"), std::string::npos) << "lists the kinds: " << e.what();
+  }
 }
 
 // Same clip seed: a fake-video clip has the real clip's audio and differs only inside the face; a

@@ -1,0 +1,170 @@
+// AvSampleSource + the "av" wiring of the training engine: a unit's mouth stack and audio window
+// come from the same times (also under training's random starts), batches carry both tensors,
+// and the Trainer / predict_videos feed an av model (av_joint) through forward_av.
+#include "experiments/training/av_sample_source.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "experiments/builtin_plugins.h"
+#include "experiments/training/batch_loader.h"
+#include "experiments/training/inference.h"
+#include "experiments/training/trainer.h"
+#include "modalities/aggregators/aggregator.h"
+#include "modalities/av/models/av_model.h"
+#include "modalities/models/model.h"
+#include <cmath>
+
+namespace fs = std::filesystem;
+
+namespace dflab {
+namespace {
+
+constexpr int kFrames = 7, kH = 12, kW = 24, kBins = 3, kCols = 4;
+
+// Frame f of every clip: mouth pixels 10 + 20 f (all channels), audio window f + 3 x label: each
+// stream says which frame it is.
+struct TaggedCache {
+  fs::path dir;
+  std::unique_ptr<AvCache> cache;
+  std::vector<AvSampleEntry> entries;
+  const std::string params = "tagged";
+  explicit TaggedCache(int n_videos) {
+    dir = fs::temp_directory_path() / ("dflab_av_source_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    cache = std::make_unique<AvCache>((dir / "cache").string());
+    for (int v = 0; v < n_videos; ++v) {
+      const std::string path = (dir / ("v" + std::to_string(v) + ".mp4")).string();
+      std::ofstream(path) << "video " << v;   // the cache keys on the file's identity only
+      AvClip c;
+      c.path = path;
+      const int label = v % 2;
+      c.status = v == n_videos - 1 ? AvStatus::no_audio : AvStatus::ok;
+      c.message = c.status == AvStatus::no_audio ? path + ": no audio stream" : "";
+      if (c.status == AvStatus::ok) {
+        for (int f = 0; f < kFrames; ++f) {
+          c.timestamps_s.push_back(f * 0.04);
+          c.window_starts.push_back(f * 640 - 1600);
+          c.coverage.push_back(1.0f);
+          c.mouths.push_back(cv::Mat(kH, kW, CV_8UC3, cv::Scalar::all(10 + 20 * f)));
+          c.mouth_from_landmarks.push_back(1);
+          c.audio.push_back(FeatureMatrix(kBins, kCols, static_cast<float>(f + 3 * label)));
+        }
+      }
+      cache->store(c, params);
+      entries.push_back(av_sample_entry({"v" + std::to_string(v), label, -1}, *cache, path, params));
+    }
+  }
+  ~TaggedCache() { fs::remove_all(dir); }
+};
+
+TEST(AvSampleSource, AUnitIsAMouthStackWithTheAudioOfItsMiddleFrame) {
+  TaggedCache t(4);
+  EXPECT_EQ(t.entries[0].n_frames, 7u);
+  EXPECT_EQ(t.entries[3].n_frames, 0u);
+  EXPECT_NE(t.entries[3].missing_reason.find("av no_audio"), std::string::npos) << t.entries[3].missing_reason;
+  EXPECT_NE(t.entries[3].missing_reason.find("v3.mp4"), std::string::npos) << t.entries[3].missing_reason;
+  AvSampleSource src(t.entries, *t.cache, t.params, /*stack=*/3, kH, kW, kBins, kCols);
+  EXPECT_EQ(src.modality(), AugmentModality::av);
+  EXPECT_EQ(src.units(0), 3u);   // frames 0-2, 3-5, then 4-6 (ends on the last frame)
+  EXPECT_EQ(src.units(3), 0u);
+  const AugmentSample s = src.load(1, 2, nullptr);
+  ASSERT_EQ(s.frames.size(), 3u);
+  EXPECT_EQ(s.frames[0].at<cv::Vec3b>(0, 0)[0], 10 + 20 * 4);
+  EXPECT_EQ(s.frames[2].at<cv::Vec3b>(0, 0)[0], 10 + 20 * 6);
+  EXPECT_EQ(s.feature.at<float>(0, 0), 5.0f + 3.0f) << "the audio of frame 5 (video 1 is fake: +3)";
+  EXPECT_EQ(s.target, 1.0f);
+  const InputNormalisation n = src.normalisation();
+  ASSERT_EQ(n.mean.size(), 4u);
+  EXPECT_NEAR(n.mean[3], (3.0 + 6.0 + 3.0) / 3.0, 1e-5) << "audio mean over the usable windows (v1 is fake: +3)";
+
+  // Shapes that are not the model's: one error naming the video and both shapes.
+  try {
+    AvSampleSource wrong(t.entries, *t.cache, t.params, 3, kH, kW, 13, 21);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("v0: cached mouths 24x12 and audio windows 3x4"), std::string::npos) << e.what();
+  }
+}
+
+TEST(AvSampleSource, BatchesCarryBothStreamsOfTheSameTimesUnderRandomStarts) {
+  TaggedCache t(6);
+  AvSampleSource src(t.entries, *t.cache, t.params, 3, kH, kW, kBins, kCols);
+  const InputNormalisation n = src.normalisation();
+  std::vector<std::vector<SampleRef>> plan;
+  for (std::size_t b = 0; b < 6; ++b) plan.push_back({{b % 5, 0}, {(b + 1) % 5, 1}, {(b + 2) % 5, 2}});
+  LoaderOptions lo;
+  lo.training = true;   // random stack starts
+  lo.workers = 2;
+  lo.seed = 3;
+  BatchLoader loader(src, plan, lo);
+  int checked = 0;
+  while (auto b = loader.next()) {
+    ASSERT_TRUE(b->audio.defined());
+    ASSERT_EQ(b->x.sizes(), (std::vector<std::int64_t>{3, 3, 3, kH, kW}));
+    ASSERT_EQ(b->audio.sizes(), (std::vector<std::int64_t>{3, 1, kBins, kCols}));
+    for (std::int64_t i = 0; i < 3; ++i) {
+      // Undo the normalisation: the middle mouth's grey level and the audio value name frames.
+      const float red = b->x[i][1][0][0][0].item<float>() * n.std[0] + n.mean[0];
+      const int mid_frame = static_cast<int>(std::lround((red * 255.0f - 10.0f) / 20.0f));
+      const float audio = b->audio[i][0][0][0].item<float>() * n.std[3] + n.mean[3];
+      const int label = static_cast<int>(b->target[i].item<float>());
+      EXPECT_NEAR(audio - 3.0f * label, static_cast<float>(mid_frame), 1e-3) << "batch " << b->index << " sample " << i;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 18);
+}
+
+TEST(AvSampleSource, TrainerAndPredictFeedAnAvModelThroughForwardAv) {
+  TaggedCache t(9);
+  AvSampleSource train(t.entries, *t.cache, t.params, 3, kH, kW, kBins, kCols);
+  const Registry reg = builtin_registry();
+  Params p = reg.defaults(kind::model, "av_joint");
+  p.set("stack", std::int64_t{3});
+  p.set("mouth_height", std::int64_t{kH});
+  p.set("mouth_width", std::int64_t{kW});
+  p.set("audio_bins", std::int64_t{kBins});
+  p.set("audio_frames", std::int64_t{kCols});
+  p.set("embed", std::int64_t{8});
+  auto model = reg.create<Model>(kind::model, "av_joint", p);
+  auto* av = dynamic_cast<AvModel*>(model.get());
+  ASSERT_NE(av, nullptr);
+  EXPECT_EQ(model->input().shape(2), (std::vector<std::int64_t>{2, 3, 3, kH, kW}));
+  EXPECT_EQ(av->audio_shape(2), (std::vector<std::int64_t>{2, 1, kBins, kCols}));
+  EXPECT_THROW(model->forward(torch::zeros({1, 3, 3, kH, kW})), std::logic_error) << "one tensor is not an av unit";
+  Batch no_audio;
+  no_audio.x = torch::zeros({1, 3, 3, kH, kW});
+  EXPECT_THROW(forward_batch(*model, no_audio, torch::kCPU), std::invalid_argument) << "an av model without audio";
+  auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
+  TrainSettings s;
+  s.epochs = 2;
+  s.batch = 4;
+  s.workers = 0;
+  s.lr = 1e-2;
+  s.device = "cpu";
+  const fs::path ckpt = t.dir / "ckpt";
+  Trainer trainer(*model, train, nullptr, *agg, s, {}, ckpt.string());
+  std::vector<EpochReport> epochs;
+  trainer.on_epoch = [&](const EpochReport& e) { epochs.push_back(e); };
+  const TrainResult r = trainer.fit(false);
+  ASSERT_EQ(epochs.size(), 2u);
+  EXPECT_EQ(epochs[0].samples, 8u * 3u) << "the audio-less video is not trained on";
+  EXPECT_TRUE(std::isfinite(epochs[1].train_loss));
+  EXPECT_TRUE(fs::exists(r.best_checkpoint));
+  const std::vector<VideoScore> scores = predict_videos(*model, train, *agg, trainer.predict_settings());
+  ASSERT_EQ(scores.size(), 9u);
+  EXPECT_EQ(scores[0].unit_scores.size(), 3u);
+  EXPECT_TRUE(scores[0].score);
+  EXPECT_FALSE(scores[8].score);
+  EXPECT_NE(scores[8].missing_reason.find("no_audio"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dflab
