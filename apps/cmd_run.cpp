@@ -9,6 +9,7 @@
 #include "apps/progress.h"
 #include "apps/text_table.h"
 #include "experiments/experiment_config.h"
+#include "experiments/extract_shards.h"
 #include "experiments/runner.h"
 #include "experiments/training/trainer.h"
 #include "registry/interrupt.h"
@@ -33,9 +34,7 @@ std::optional<double> metric(const std::map<std::string, std::optional<double>>&
 std::vector<const VideoPrep*> failed_videos(const PreprocessReport& p) {
   std::vector<const VideoPrep*> out;
   for (const VideoPrep& v : p.videos)
-    if (v.video_status == "failed" || v.video_status == "no_video" || v.audio_status == "unreadable" ||
-        v.audio_status == "feature_error")
-      out.push_back(&v);
+    if (v.unusable()) out.push_back(&v);
   return out;
 }
 
@@ -156,6 +155,7 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
   bool any_ok = false;
   for (const ResultRow& row : r.rows) any_ok |= row.status == "finished" || row.status == "reused";
   const std::vector<const VideoPrep*> failed = failed_videos(r.preprocess);
+  const ExtractCounts counts = ExtractCounts::of(r.preprocess.videos);
   if (json) {
     nlohmann::json failed_json = nlohmann::json::array();
     for (const VideoPrep* v : failed)
@@ -171,7 +171,9 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
     print_json({{"experiment", r.experiment}, {"db", r.db}, {"n_train", r.n_train}, {"n_val", r.n_val},
                 {"n_test", r.n_test}, {"rows", rows}, {"prediction_csv", r.prediction_csv},
                 {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings},
-                {"preprocess_failed", failed_json}, {"seconds", r.seconds}, {"protocol", r.protocol},
+                {"preprocess_failed", failed_json}, {"preprocess", {{"computed", counts.computed}, {"cached", counts.cached},
+                                                                {"failed", counts.failed}}},
+                {"seconds", r.seconds}, {"protocol", r.protocol},
                 {"sources", source_json(r)}});
     return any_ok ? exit_ok : exit_failure;
   }

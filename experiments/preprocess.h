@@ -35,6 +35,12 @@ struct VideoPrep {
   std::string audio_status = "off";
   std::string audio_message;
   bool audio_from_cache = false;
+  // The file gave nothing usable to a modality that is on: video failed / no_video, audio
+  // unreadable / feature_error (not "no face" or "no audio stream": those are policies' business).
+  bool unusable() const {
+    return video_status == "failed" || video_status == "no_video" || audio_status == "unreadable" ||
+           audio_status == "feature_error";
+  }
 };
 
 struct PreprocessReport {
