@@ -109,7 +109,7 @@ int run_extract(Context& ctx, const std::string& path, int threads, const std::s
 
   PreprocessOptions options;
   options.threads = threads;
-  ProgressBar bar("extract " + (shard.whole() ? std::string() : shard.text()), ds.items.size());
+  ProgressBar bar(shard.whole() ? "extract" : "extract " + shard.text(), ds.items.size());
   options.on_progress = [&](std::size_t, std::size_t, const VideoPrep&) { bar.tick(); };
   PreprocessReport r;
   try {
