@@ -30,6 +30,8 @@ class Context {
  public:
   // Runtime plugin libraries given with --plugin (before or after the subcommand).
   std::vector<std::string> plugin_paths;
+  // This process's command line, as main received it (`run --nproc` starts ranks with it).
+  std::vector<std::string> argv;
   // Set by the chosen subcommand's parse callback; main runs it after parsing.
   std::function<int()> action;
 

@@ -1,16 +1,23 @@
-// dflab run exp.toml [--resume] [--threads N] [--json]: the whole experiment — preprocess, train
-// every model, fuse, score, log to the store, write prediction.csv — ending with a summary table
-// and the leaderboard of this experiment.
+// dflab run exp.toml [--resume] [--threads N] [--nproc N] [--json]: the whole experiment —
+// preprocess, train every model, fuse, score, log to the store, write prediction.csv — ending with
+// a summary table and the leaderboard of this experiment. Distributed: under torchrun / srun
+// (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set) it joins their process group; --nproc N
+// starts N local ranks itself.
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "apps/cli.h"
+#include "apps/launch_ranks.h"
 #include "apps/progress.h"
 #include "apps/text_table.h"
 #include "experiments/experiment_config.h"
+#include "experiments/extract_shards.h"
 #include "experiments/runner.h"
 #include "experiments/runner_json.h"
+#include "experiments/training/distributed.h"
 #include "experiments/training/trainer.h"
 #include "registry/interrupt.h"
 
@@ -70,12 +77,67 @@ void print_source_table(const ExperimentResult& r, std::ostream& out) {
       out << "  " << s.entry << ": mean AUC over the " << s.n_auc << " source(s) with both classes\n";
 }
 
-int run_run(Context& ctx, const std::string& path, bool resume, int threads, bool json) {
+// A rank other than 0: trains its share of every model, quietly; rank 0 prints and writes.
+int run_follower(Context& ctx, const ExperimentConfig& exp, RunnerOptions opt) {
+  const std::string who = opt.group->describe();
+  opt.callbacks.on_warning = [&](const std::string& m) { warn(who + ": " + m); };
+  const ExperimentResult r = run_experiment(exp, ctx.registry(), opt);
+  std::size_t trained = 0;
+  for (const ResultRow& row : r.rows) trained += row.status == "finished";
+  std::cerr << "dflab: " << who << ": trained its share of " << trained << " model(s); rank 0 writes the results\n";
+  return exit_ok;
+}
+
+// The experiment's process-group backend: its models' train.backend, which must agree.
+std::string experiment_backend(const ExperimentConfig& exp) {
+  std::string backend = "auto";
+  const ModelEntry* first = nullptr;
+  for (const ModelEntry& m : exp.models) {
+    const std::string b = m.train.string("backend");
+    if (first && b != backend)
+      throw ConfigError(exp.file, m.line, "model " + m.name + ": train.backend = \"" + b + "\" but model " + first->name +
+                                              " has \"" + backend + "\"; one process group serves every model");
+    if (!first) {
+      first = &m;
+      backend = b;
+    }
+  }
+  return backend;
+}
+
+int run_run(Context& ctx, const std::string& path, bool resume, int threads, int nproc, int timeout_s, bool json) {
+  if (nproc > 1) {
+    if (std::getenv("RANK") || std::getenv("WORLD_SIZE"))
+      throw UsageError("--nproc starts its own ranks, but RANK / WORLD_SIZE are already set (torchrun, srun): drop --nproc");
+    // One message for a bad file, not one per rank.
+    const ExperimentConfig exp = load_experiment(path, ctx.registry());
+    resolve_backend(experiment_backend(exp));
+    return launch_local_ranks(ctx.argv, nproc);
+  }
   ExperimentConfig exp = load_experiment(path, ctx.registry());
   if (threads > 0) exp.experiment.set("threads", ParamValue{static_cast<std::int64_t>(threads)});
   RunnerOptions opt;
   opt.resume = resume;
   opt.version = DFLAB_VERSION;
+  std::optional<DistributedEnv> env;
+  try {
+    env = DistributedEnv::from_environment();
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (env && env->world_size > 1) {
+    DistributedOptions o;
+    try {
+      o.backend = resolve_backend(experiment_backend(exp));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(exp.file, 0, e.what());
+    }
+    o.timeout = std::chrono::seconds(timeout_s);
+    opt.group = DistributedGroup::join(*env, o);
+    if (!opt.group->is_main()) return run_follower(ctx, exp, opt);
+    std::cerr << "== distributed: " << opt.group->describe() << ", " << env->world_size << " ranks at "
+              << env->master_addr << ":" << env->master_port << "\n";
+  }
   std::unique_ptr<ProgressBar> bar;
   opt.callbacks.on_stage = [&](const std::string& s) {
     if (bar) bar->finish();
@@ -119,6 +181,7 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, boo
   bool any_ok = false;
   for (const ResultRow& row : r.rows) any_ok |= row.status == "finished" || row.status == "reused";
   const std::vector<const VideoPrep*> failed = failed_videos(r.preprocess);
+  const ExtractCounts counts = ExtractCounts::of(r.preprocess.videos);
   if (json) {
     print_json(to_json(r));
     return any_ok ? exit_ok : exit_failure;
@@ -166,6 +229,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
   auto path = std::make_shared<std::string>();
   auto resume = std::make_shared<bool>(false);
   auto threads = std::make_shared<int>(0);
+  auto nproc = std::make_shared<int>(1);
+  auto timeout = std::make_shared<int>(1800);
   auto json = std::make_shared<bool>(false);
   cmd->add_option("experiment", *path, "Experiment TOML file (validate it with `dflab check`)")->required();
   cmd->add_flag("--resume", *resume,
@@ -173,9 +238,21 @@ void add_run_command(CLI::App& app, Context& ctx) {
                 "its last checkpoint");
   cmd->add_option("--threads", *threads, "CPU threads (overrides [experiment] threads; 0 = as the file says)")
       ->check(CLI::Range(0, 1024));
+  cmd->add_option("--nproc", *nproc,
+                  "Start N local ranks of distributed data-parallel training (Gloo on CPU): each trains on its share "
+                  "of every batch, with [train] batch per rank; rank 0 writes the store and outputs. Under torchrun / "
+                  "srun leave it out: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT are read from the environment")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--dist-timeout", *timeout,
+                  "Distributed: seconds a collective waits for the other ranks before failing (a rank that dies "
+                  "fails the others at once)")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   add_json_flag(cmd, *json);
-  cmd->callback([&ctx, path, resume, threads, json] {
-    ctx.action = [&ctx, path, resume, threads, json] { return run_run(ctx, *path, *resume, *threads, *json); };
+  cmd->callback([&ctx, path, resume, threads, nproc, timeout, json] {
+    ctx.action = [&ctx, path, resume, threads, nproc, timeout, json] {
+      return run_run(ctx, *path, *resume, *threads, *nproc, *timeout, *json);
+    };
   });
 }
 

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
       "Results go to stdout (--json for one JSON document), messages to stderr.");
   app.fallthrough();   // --plugin may also come after the subcommand
   cli::Context ctx;
+  ctx.argv.assign(argv, argv + argc);
   app.add_option("--plugin", ctx.plugin_paths, "Load a runtime plugin library (.so); repeatable")
       ->check(CLI::ExistingFile);
 

@@ -140,6 +140,10 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::real("grad_clip", 0.0, "clip the gradient norm; 0 = off").range(0.0, std::nullopt),
         P::string("device", "auto", "where to train; auto = cuda:0 when usable, else cpu (the run's device param "
                   "records which)").one_of({"auto", "cpu", "cuda"}),
+        P::string("backend", "auto",
+                  "process-group backend of a distributed run (dflab run --nproc N, or RANK/WORLD_SIZE set): "
+                  "auto = nccl with a CUDA libtorch that has it, else gloo; the same for every model")
+            .one_of({"auto", "gloo", "nccl"}),
         P::boolean("mixed_precision", false,
                    "bfloat16 autocast on CUDA; no effect on CPU (the run warns, and its dtype param says float32)"),
         P::integer("workers", 2, "data loading threads").range(0, 64),

@@ -42,6 +42,17 @@ struct VideoPrep {
   std::string av_status = "off";
   std::string av_message;
   bool av_from_cache = false;
+  // The file gave nothing usable to a modality that is on: video failed / no_video, audio
+  // unreadable / feature_error, av failed (not "no face" or "no audio": those are policies' business).
+  bool unusable() const {
+    return video_status == "failed" || video_status == "no_video" || audio_status == "unreadable" ||
+           audio_status == "feature_error" || av_status == "failed";
+  }
+  // Every modality that is on came from the cache.
+  bool fully_cached() const {
+    return (video_from_cache || video_status == "off") && (audio_from_cache || audio_status == "off") &&
+           (av_from_cache || av_status == "off");
+  }
 };
 
 struct PreprocessReport {

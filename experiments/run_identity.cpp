@@ -57,7 +57,7 @@ RunSettings model_run_settings(const ExperimentConfig& exp, const ModelEntry& m)
     std::error_code ec;
     s["model.pretrained.sha256"] = fs::is_regular_file(m.pretrained, ec) ? sha256_of_file(m.pretrained) : "missing";
   }
-  put_params(s, "train.", m.train, {"workers"});
+  put_params(s, "train.", m.train, {"workers", "backend"});   // how it runs, not what it learns
   std::string augment;
   for (const PluginChoice& a : m.augment) augment += (augment.empty() ? "" : "; ") + choice_text(a);
   s["augment"] = augment;

@@ -17,6 +17,8 @@
 #include "experiments/experiment_data.h"
 #include "experiments/run_identity.h"
 #include "experiments/store/run_store.h"
+#include "experiments/training/distributed.h"
+#include "datasets/shard.h"
 #include "experiments/torch_runtime.h"
 #include "experiments/training/audio_feature_source.h"
 #include "experiments/training/av_sample_source.h"
@@ -297,7 +299,12 @@ class ExperimentRunner {
     for (const Diagnostic& w : ds_.warnings) warn(opt_, res_, w.to_string());
     res_.protocol = exp_.data.string("protocol");
     multi_source_ = ds_.sources().size() > 1;
-    if (res_.protocol == "leave_one_source_out") return run_source_folds(t0);
+    if (res_.protocol == "leave_one_source_out") {
+      if (opt_.group && opt_.group->world_size() > 1)
+        throw ConfigError(exp_.file, 0, "[data] protocol = \"leave_one_source_out\" is not supported in a distributed "
+                                        "run yet; run it in one process (without --nproc / RANK)");
+      return run_source_folds(t0);
+    }
     for (const VideoItem& it : ds_.items) {
       if (it.split == "train" && it.label) lists_.train.push_back(&it);
       else if (it.split == "val" && it.label) lists_.val.push_back(&it);
@@ -317,8 +324,10 @@ class ExperimentRunner {
     prior_ = train_prior();
     prepare();
     run_models_and_fusions();
-    write_submission();
-    write_html_report();
+    if (!follower()) {
+      write_submission();
+      write_html_report();
+    }
     res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return std::move(res_);
   }
@@ -417,11 +426,20 @@ class ExperimentRunner {
     if (!exp_.has_av_models()) pre.av_feature.plugin.clear();
     PreprocessOptions po;
     po.on_progress = opt_.callbacks.on_preprocess;
+    if (opt_.group && opt_.group->world_size() > 1) {
+      // This rank's shard first; the full pass below then reads the others' from the cache (or
+      // extracts a video another rank has not finished yet: entries are renamed into place, so
+      // two writers of one entry are harmless). No barrier: a slow rank delays nobody here.
+      Dataset mine = ds_;
+      mine.items = items_of_shard(ds_.items, {opt_.group->rank(), opt_.group->world_size()});
+      preprocess(pre, mine, reg_, PreprocessOptions{});
+    }
     res_.preprocess = preprocess(pre, ds_, reg_, po);
     for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
 
     res_.db = exp_.experiment.string("db");
-    store_ = std::make_unique<RunStore>(RunStore::open(res_.db));
+    // Only rank 0 writes the store: SQLite with many writers (and many hosts) is what breaks first.
+    store_ = std::make_unique<RunStore>(RunStore::open(follower() ? ":memory:" : res_.db));
     experiment_id_ = store_->experiment(res_.experiment);
     if (opt_.resume) store_->mark_interrupted_runs();
     log_videos();
@@ -433,6 +451,7 @@ class ExperimentRunner {
       stage(opt_, "model " + run_name(m.name));
       run_model(m);
     }
+    if (follower()) return;   // fusions need no training: rank 0 alone
     std::map<std::string, int> fusion_names;
     for (const PluginChoice& f : exp_.fusions) {
       std::string name = "fusion-" + f.plugin;
@@ -723,9 +742,25 @@ class ExperimentRunner {
     RunSettings settings = model_run_settings(exp_, m);
     if (!held_out_.empty()) settings["data.held_out_source"] = held_out_;
     settings_hash_[m.name] = settings_hash(settings);
-    const OpenedRun opened = open_run(row.name, m.model.plugin, m.modality, store::RunKind::model, settings);
+    OpenedRun opened = open_run(row.name, m.model.plugin, m.modality, store::RunKind::model, settings);
     const store::RunId run = opened.id;
     row.run_id = run;
+    checkpoint_run_id_ = run;
+    if (opt_.group && opt_.group->world_size() > 1) {
+      // Rank 0's store decides for every rank: reuse, continue (its checkpoint folder) or train.
+      const std::string decision = opt_.group->broadcast_text(
+          std::string(opened.finished ? "finished" : opened.continuing ? "continuing" : "new") + " " + std::to_string(run));
+      std::istringstream in(decision);
+      std::string what;
+      in >> what >> checkpoint_run_id_;
+      opened.finished = what == "finished";
+      opened.continuing = what == "continuing";
+      if (follower() && opened.finished) {
+        row.status = "reused";
+        res_.rows.push_back(std::move(row));
+        return;
+      }
+    }
     if (opened.finished) {
       ScoreSet s;
       for (const auto& p : store_->predictions(run, "val")) s.val[p.video] = p.score;
@@ -740,6 +775,12 @@ class ExperimentRunner {
     }
     try {
       ScoreSet s = train_and_predict(m, row, opened.continuing);
+      if (follower()) {   // trained its share; scores and the store are rank 0's
+        row.status = "finished";
+        row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        res_.rows.push_back(std::move(row));
+        return;
+      }
       finish_scored_run(row, s);
       row.status = "finished";
       if (s.prior_filled > 0) {
@@ -751,6 +792,15 @@ class ExperimentRunner {
       // Its checkpoints stay: `--resume` continues this run from the last finished epoch.
       store_->finish_run(run, store::RunStatus::interrupted);
       throw;
+    } catch (const DistributedError& e) {
+      // The group is broken (a rank died or hangs): no later model can train either. The run
+      // keeps its checkpoints; `--resume` with the same world size continues it.
+      try {
+        store_->log_params(run, {{"error", e.what()}});
+        store_->finish_run(run, store::RunStatus::interrupted);
+      } catch (const std::exception&) {
+      }
+      throw;
     } catch (const std::exception& e) {
       row.status = "failed";
       row.message = e.what();
@@ -761,6 +811,9 @@ class ExperimentRunner {
       } catch (const std::exception& e2) {
         warn(opt_, res_, std::string("cannot record the failure in the store: ") + e2.what());
       }
+      // Distributed: a failure on one rank (a file it cannot read) would leave the others waiting
+      // for a model it never trains; every rank stops instead (the launcher stops the rest).
+      if (opt_.group && opt_.group->world_size() > 1) throw;
     }
     row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     res_.rows.push_back(std::move(row));
@@ -892,11 +945,15 @@ class ExperimentRunner {
     std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m.aggregate.plugin, m.aggregate.params);
     TrainSettings ts = TrainSettings::from(m.train, seed_);
     Trainer trainer(*model, *train_src, val_src.get(), *agg, ts, aug_ptrs, ckpt_dir);
+    const bool distributed = opt_.group && opt_.group->world_size() > 1;
+    if (distributed) trainer.distribute(opt_.group);
     // What training runs on, not what was asked for (device "auto", mixed_precision on a CPU).
     const PredictSettings used = trainer.predict_settings();
     store_->log_params(row.run_id, {{"device", used.device.str()},
                                     {"dtype", compute_dtype(used)},
-                                    {"threads", std::to_string(torch_runtime().intra_op_threads)}});
+                                    {"threads", std::to_string(torch_runtime().intra_op_threads)},
+                                    {"world_size", std::to_string(distributed ? opt_.group->world_size() : 1)},
+                                    {"backend", distributed ? opt_.group->backend() : "none"}});
     trainer.on_step = [&](int epoch, std::size_t step, std::size_t steps, double loss) {
       if (opt_.callbacks.on_train_step) opt_.callbacks.on_train_step(m.name, epoch, ts.epochs, step, steps, loss);
     };
@@ -906,10 +963,15 @@ class ExperimentRunner {
                                             {"train" + split_suffix, "seconds", e.seconds}};
       if (e.val_logloss) em.push_back({"val" + split_suffix, "logloss", e.val_logloss});
       if (e.val_auc) em.push_back({"val" + split_suffix, "auc", e.val_auc});
+      if (distributed) em.push_back({"train" + split_suffix, "allreduce_seconds", e.allreduce_seconds});
       store_->log_epoch_metrics(row.run_id, e.epoch, em);
       if (opt_.callbacks.on_epoch) opt_.callbacks.on_epoch(m.name, e);
     };
+    // Rank 0 may have spent long alone (predicting the previous model, or preprocessing): meet
+    // here under the store's long wait, not in the first collective with its short timeout.
+    if (distributed) opt_.group->rendezvous("fit " + m.name + split_suffix);
     const TrainResult tr = trainer.fit(resume);
+    if (follower()) return;   // rank 0 predicts val and test and logs them
     store_->log_params(row.run_id, {{"best_epoch" + split_suffix, std::to_string(tr.best_epoch)},
                                     {"epochs_run" + split_suffix, std::to_string(tr.epochs_run)},
                                     {"stopped_early" + split_suffix, tr.stopped_early ? "true" : "false"}});
@@ -960,7 +1022,8 @@ class ExperimentRunner {
 
     // One folder per run: a later run of the same model never overwrites the checkpoints that an
     // earlier run's predictions (and `dflab predict --run`) rest on.
-    const fs::path ckpt = fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name / ("run-" + std::to_string(row.run_id));
+    const fs::path ckpt =
+        fs::path(exp_.experiment.string("work_dir")) / "checkpoints" / m.name / ("run-" + std::to_string(checkpoint_run_id_));
     ScoreSet s;
     std::map<std::string, std::vector<double>> test_scores;
     std::map<std::string, std::vector<std::vector<double>>> test_frames;   // per fold
@@ -1233,6 +1296,8 @@ class ExperimentRunner {
   double prior_ = 0.5;
   std::map<std::string, const VideoPrep*> prep_;
   std::unique_ptr<RunStore> store_;
+  std::int64_t checkpoint_run_id_ = 0;   // the run whose checkpoint folder training uses (rank 0's id)
+  bool follower() const { return opt_.group && opt_.group->rank() != 0; }
   store::ExperimentId experiment_id_ = 0;
   std::map<std::string, ScoreSet> scores_;
   std::map<std::string, std::string> settings_hash_;   // model name -> its settings hash

@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@
 namespace dflab {
 
 struct EpochReport;
+class DistributedGroup;
 
 struct RunnerCallbacks {
   std::function<void(const std::string& stage)> on_stage;
@@ -64,8 +66,17 @@ struct RunnerCallbacks {
   std::function<void(const std::string& model, const EpochReport& epoch)> on_epoch;
 };
 
+// Distributed (RunnerOptions::group set, experiments/training/distributed.h): every rank runs this
+// same function. Preprocessing: each rank first extracts its shard of the videos (by id hash, as
+// `dflab extract --shard`), then reads the rest from the shared cache. Each model is trained by
+// all ranks together (trainer.h: data-parallel); rank 0 decides for every rank whether a model is
+// reused, continued or trained anew, and alone writes the store, the checkpoints, the val/test
+// predictions, the fusions, prediction.csv and the report. The other ranks keep no store (an
+// in-memory one), wait for rank 0 between models, and return after the last model with only
+// their rows. leave_one_source_out is not distributed (a ConfigError says so).
 struct RunnerOptions {
   bool resume = false;
+  std::shared_ptr<DistributedGroup> group;   // null: one process
   std::string version = "dev";
   RunnerCallbacks callbacks;
 };

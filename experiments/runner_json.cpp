@@ -1,5 +1,7 @@
 #include "experiments/runner_json.h"
 
+#include "experiments/extract_shards.h"
+
 namespace dflab {
 
 namespace {
@@ -29,9 +31,7 @@ nlohmann::json source_json(const ExperimentResult& r) {
 std::vector<const VideoPrep*> failed_videos(const PreprocessReport& p) {
   std::vector<const VideoPrep*> out;
   for (const VideoPrep& v : p.videos)
-    if (v.video_status == "failed" || v.video_status == "no_video" || v.audio_status == "unreadable" ||
-        v.audio_status == "feature_error")
-      out.push_back(&v);
+    if (v.unusable()) out.push_back(&v);
   return out;
 }
 
@@ -40,6 +40,7 @@ std::string failure_text(const VideoPrep& v) {
   if (v.video_status == "failed" || v.video_status == "no_video") out = "video " + v.video_status + ": " + v.video_message;
   if (v.audio_status == "unreadable" || v.audio_status == "feature_error")
     out += (out.empty() ? "" : "; ") + std::string("audio ") + v.audio_status + ": " + v.audio_message;
+  if (v.av_status == "failed") out += (out.empty() ? "" : "; ") + std::string("av failed: ") + v.av_message;
   return out;
 }
 
@@ -48,6 +49,7 @@ nlohmann::json to_json(const ExperimentResult& r) {
   for (const VideoPrep* v : failed_videos(r.preprocess))
     failed_json.push_back({{"id", v->id}, {"split", v->split}, {"path", v->path}, {"video", v->video_status},
                            {"audio", v->audio_status}, {"message", failure_text(*v)}});
+  const ExtractCounts counts = ExtractCounts::of(r.preprocess.videos);
   nlohmann::json rows = nlohmann::json::array();
   for (const ResultRow& row : r.rows)
     rows.push_back({{"name", row.name}, {"kind", row.kind}, {"plugin", row.plugin}, {"modality", row.modality},
@@ -58,7 +60,9 @@ nlohmann::json to_json(const ExperimentResult& r) {
   return {{"experiment", r.experiment}, {"db", r.db}, {"n_train", r.n_train}, {"n_val", r.n_val},
           {"n_test", r.n_test}, {"rows", rows}, {"prediction_csv", r.prediction_csv},
           {"submitted", r.submitted}, {"report", r.report}, {"warnings", r.warnings},
-          {"preprocess_failed", failed_json}, {"seconds", r.seconds}, {"protocol", r.protocol},
+          {"preprocess_failed", failed_json},
+          {"preprocess", {{"computed", counts.computed}, {"cached", counts.cached}, {"failed", counts.failed}}},
+          {"seconds", r.seconds}, {"protocol", r.protocol},
           {"sources", source_json(r)}};
 }
 

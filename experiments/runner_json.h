@@ -18,13 +18,14 @@ namespace dflab {
 // Videos whose file could not be used by preprocessing (as opposed to "no face" or "no audio
 // stream", which the no_face / silence policies handle): their scores are the prior.
 std::vector<const VideoPrep*> failed_videos(const PreprocessReport& report);
-// "video failed: ...; audio unreadable: ..." for one of failed_videos().
+// "video failed: ...; audio unreadable: ...; av failed: ..." for one of failed_videos().
 std::string failure_text(const VideoPrep& video);
 
 // {experiment, db, n_train, n_val, n_test, rows: [{name, kind, plugin, modality, status, message,
 //  run_id, entry, held_out_source, val: {metric: value}, test: {...}, seconds, n_parameters,
 //  prior_filled}], prediction_csv, submitted, report, warnings, preprocess_failed: [{id, split,
-//  path, video, audio, message}], seconds, protocol, sources: {folds: [...], mean: [...]}}
+//  path, video, audio, message}], preprocess: {computed, cached, failed}, seconds, protocol,
+//  sources: {folds: [...], mean: [...]}}
 nlohmann::json to_json(const ExperimentResult& result);
 
 // {video, path, status, substitute (null when none), score (null when not scored), message (only

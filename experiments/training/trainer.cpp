@@ -5,11 +5,13 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 #include <ATen/autocast_mode.h>
 
 #include "experiments/training/checkpoint.h"
+#include "experiments/training/distributed.h"
 #include "experiments/training/file_digest.h"
 #include "metrics/binary_metrics.h"
 #include "registry/interrupt.h"
@@ -78,6 +80,7 @@ struct Counters {
   int best_epoch = -1;
   int bad_epochs = 0;
   bool stopped = false;
+  int world_size = 1;    // of the run that wrote the checkpoint
   std::vector<EpochReport> history;   // every finished epoch, for replay on resume
 };
 
@@ -130,6 +133,7 @@ void write_counters(torch::serialize::OutputArchive& a, const Counters& c) {
   a.write("bad_epochs", torch::tensor({static_cast<std::int64_t>(c.bad_epochs)}), true);
   a.write("stopped", torch::tensor({static_cast<std::int64_t>(c.stopped)}), true);
   a.write("history", history_tensor(c.history), true);
+  a.write("world_size", torch::tensor({static_cast<std::int64_t>(c.world_size)}), true);
 }
 
 Counters read_counters(torch::serialize::InputArchive& a, const std::string& what) {
@@ -151,7 +155,46 @@ Counters read_counters(torch::serialize::InputArchive& a, const std::string& wha
   // (A fresh tensor: try_read into a defined one set_()s its storage and keeps the old dtype.)
   torch::Tensor history;
   if (a.try_read("history", history, true)) c.history = history_from(history, what);
+  torch::Tensor world;   // absent before distributed training existed: one process
+  if (a.try_read("world_size", world, true)) c.world_size = static_cast<int>(world.item<std::int64_t>());
   return c;
+}
+
+// Some videos of another source, by index: one rank's share of the validation videos.
+class SubsetSource : public SampleSource {
+ public:
+  SubsetSource(const SampleSource& all, std::vector<std::size_t> index) : all_(all), index_(std::move(index)) {}
+  AugmentModality modality() const override { return all_.modality(); }
+  std::size_t size() const override { return index_.size(); }
+  const SourceVideo& video(std::size_t i) const override { return all_.video(index_.at(i)); }
+  std::size_t units(std::size_t i) const override { return all_.units(index_.at(i)); }
+  AugmentSample load(std::size_t i, std::size_t u, std::mt19937_64* jitter) const override {
+    return all_.load(index_.at(i), u, jitter);
+  }
+  InputNormalisation normalisation() const override { return all_.normalisation(); }
+  std::string missing_reason(std::size_t i) const override { return all_.missing_reason(index_.at(i)); }
+
+ private:
+  const SampleSource& all_;
+  std::vector<std::size_t> index_;
+};
+
+// The model's tensors that are not parameters (batch-norm running statistics and counters).
+std::vector<torch::Tensor> buffers_of(const Model& model) {
+  std::set<const void*> params;
+  for (const auto& p : model.parameters()) params.insert(p.data_ptr());
+  std::vector<torch::Tensor> out;
+  for (const auto& [name, t] : model.named_state())
+    if (!params.count(t.data_ptr())) out.push_back(t);
+  return out;
+}
+
+// Every rank takes rank 0's `tensors` (in place, under no_grad: parameters are leaves).
+void broadcast_from_main(DistributedGroup& group, std::vector<torch::Tensor> tensors) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> data;
+  for (auto& t : tensors) data.push_back(t.detach());
+  group.broadcast(data, 0);
 }
 
 }  // namespace
@@ -181,6 +224,27 @@ Trainer::Trainer(Model& model, const SampleSource& train, const SampleSource* va
                                 (has[0] ? "only real ones" : has[1] ? "only fake ones" : "none"));
 }
 
+void Trainer::distribute(std::shared_ptr<DistributedGroup> group) {
+  group_ = std::move(group);
+  world_ = group_ ? group_->world_size() : 1;
+  rank_ = group_ ? group_->rank() : 0;
+  if (!group_) return;
+  if (device_.is_cuda()) device_ = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(group_->local_rank()));
+  else if (group_->backend() == "nccl")
+    throw std::invalid_argument("backend nccl moves CUDA tensors; this model trains on " + device_.str() +
+                                " (set device = \"cuda\" or backend = \"gloo\")");
+}
+
+std::vector<SampleRef> Trainer::rank_share(const std::vector<SampleRef>& global) const {
+  if (world_ == 1) return global;
+  // Contiguous, near-equal shares; real_only keeps each real unit beside its copy to forge.
+  const std::size_t unit = s_.real_only ? 2 : 1;
+  const std::size_t n = global.size() / unit, w = static_cast<std::size_t>(world_), r = static_cast<std::size_t>(rank_);
+  const std::size_t begin = (n / w) * r + std::min(r, n % w), size = n / w + (r < n % w ? 1 : 0);
+  return std::vector<SampleRef>(global.begin() + static_cast<std::ptrdiff_t>(begin * unit),
+                                global.begin() + static_cast<std::ptrdiff_t>((begin + size) * unit));
+}
+
 PredictSettings Trainer::predict_settings() const {
   PredictSettings p;
   p.batch = s_.batch;
@@ -190,6 +254,29 @@ PredictSettings Trainer::predict_settings() const {
   p.device = device_;
   p.mixed_precision = s_.mixed_precision;
   return p;
+}
+
+std::vector<VideoScore> Trainer::predict_shared(const PredictSettings& ps) {
+  // Video i is scored by rank i % world; the scores (NaN: none) are gathered to every rank, so
+  // each computes the same validation metrics and takes the same best epoch and early stop.
+  const std::size_t n = val_->size(), w = static_cast<std::size_t>(world_);
+  std::vector<std::size_t> mine;
+  for (std::size_t i = static_cast<std::size_t>(rank_); i < n; i += w) mine.push_back(i);
+  const SubsetSource share(*val_, mine);
+  const std::vector<VideoScore> local = predict_videos(model_, share, aggregator_, ps);
+  const std::int64_t m = static_cast<std::int64_t>((n + w - 1) / w);
+  torch::Tensor packed = torch::full({std::max<std::int64_t>(m, 1)}, std::numeric_limits<double>::quiet_NaN(), torch::kFloat64);
+  for (std::size_t j = 0; j < local.size(); ++j)
+    if (local[j].score) packed[static_cast<std::int64_t>(j)] = *local[j].score;
+  const torch::Tensor all = group_->all_gather(packed);
+  std::vector<VideoScore> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i].id = val_->video(i).id;
+    out[i].label = val_->video(i).label;
+    const double v = all[static_cast<std::int64_t>(i % w)][static_cast<std::int64_t>(i / w)].item<double>();
+    if (!std::isnan(v)) out[i].score = v;
+  }
+  return out;
 }
 
 std::vector<std::vector<SampleRef>> Trainer::epoch_plan(int epoch) const {
@@ -211,7 +298,7 @@ std::vector<std::vector<SampleRef>> Trainer::epoch_plan(int epoch) const {
     // SBI: batch/2 real units a batch, each beside its copy to forge (sbi.py collate_fn).
     std::vector<SampleRef> reals = by_class[0];
     std::shuffle(reals.begin(), reals.end(), rng);
-    const std::size_t half = std::max<std::size_t>(1, static_cast<std::size_t>(s_.batch) / 2);
+    const std::size_t half = std::max<std::size_t>(1, static_cast<std::size_t>(s_.batch) / 2) * static_cast<std::size_t>(world_);
     std::vector<std::vector<SampleRef>> plan;
     for (std::size_t k = 0; k < reals.size(); k += half) {
       std::vector<SampleRef> batch;
@@ -236,12 +323,15 @@ std::vector<std::vector<SampleRef>> Trainer::epoch_plan(int epoch) const {
   }
   std::shuffle(all.begin(), all.end(), rng);
   std::vector<std::vector<SampleRef>> plan;
-  const auto b = static_cast<std::size_t>(s_.batch);
+  const auto b = static_cast<std::size_t>(s_.batch) * static_cast<std::size_t>(world_);   // the global batch
   for (std::size_t k = 0; k < all.size(); k += b) {
     const std::size_t end = std::min(all.size(), k + b);
-    // A last batch of one sample breaks batch norm in training mode: drop it (it is seen in
-    // other epochs, the order changes every epoch).
-    if (end - k < 2 && !plan.empty()) break;
+    // A last batch of one sample (per rank) breaks batch norm in training mode: drop it (it is
+    // seen in other epochs, the order changes every epoch).
+    if (end - k < 2 * static_cast<std::size_t>(world_) && !plan.empty()) break;
+    if (end - k < static_cast<std::size_t>(world_))
+      throw std::invalid_argument("too few training samples (" + std::to_string(end - k) + ") for " +
+                                  std::to_string(world_) + " ranks: every rank needs at least one per step");
     plan.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(k), all.begin() + static_cast<std::ptrdiff_t>(end));
   }
   return plan;
@@ -251,12 +341,29 @@ TrainResult Trainer::fit(bool resume) {
   const auto t0 = std::chrono::steady_clock::now();
   TrainResult result;
   model_.to(device_);
+  // As torch DDP: every rank starts from rank 0's weights (they are equal after a seeded init or
+  // a pretrained load anyway; this makes it so).
+  if (group_) {
+    std::vector<torch::Tensor> state;
+    for (const auto& [name, t] : model_.named_state()) state.push_back(t);
+    broadcast_from_main(*group_, state);
+  }
   std::unique_ptr<torch::optim::Optimizer> opt = make_optimizer(s_, model_.parameters());
   const std::string last_path = (fs::path(dir_) / "last.pt").string();
   const std::string best_path = (fs::path(dir_) / "best.pt").string();
+  const bool writer = rank_ == 0;   // rank 0 alone writes checkpoints
   result.best_checkpoint = best_path;
   Counters c;
-  if (resume && fs::exists(last_path)) {
+  const bool resuming = resume && fs::exists(last_path);
+  if (group_) {
+    // Every rank must resume from the same file: the checkpoint folder has to be on a filesystem
+    // all ranks see (as the cache).
+    const torch::Tensor seen = group_->all_gather(torch::tensor({static_cast<std::int64_t>(resuming)}));
+    if (seen.min().item<std::int64_t>() != seen.max().item<std::int64_t>())
+      throw std::runtime_error(last_path + ": seen by some ranks and not by others; resuming a distributed run needs "
+                               "the checkpoint folder on a filesystem every rank reads");
+  }
+  if (resuming) {
     torch::serialize::InputArchive a;
     load_archive(a, last_path, device_);
     read_model_state(model_, a, last_path);
@@ -264,10 +371,15 @@ TrainResult Trainer::fit(bool resume) {
     if (!a.try_read("optimizer", opt_state)) throw std::runtime_error(last_path + ": checkpoint lacks the optimiser state");
     opt->load(opt_state);
     c = read_counters(a, last_path);
+    if (c.world_size != world_)
+      throw std::runtime_error(last_path + ": written by a run of " + std::to_string(c.world_size) + " rank(s); it resumes "
+                               "only with the same world size (--nproc " + std::to_string(c.world_size) + ", or WORLD_SIZE=" +
+                               std::to_string(c.world_size) + "), since the batch of a step is batch x ranks; or "
+                               "train it afresh without --resume");
     result.resumed_after = c.last_epoch;
     if (on_epoch)
       for (const EpochReport& e : c.history) on_epoch(e);
-  } else {
+  } else if (writer) {
     std::error_code ec;
     for (const std::string& p : {last_path, best_path}) {
       fs::remove(p, ec);
@@ -286,6 +398,9 @@ TrainResult Trainer::fit(bool resume) {
   const bool autocast = s_.mixed_precision && device_.is_cuda();
   if (autocast) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
   const PredictSettings ps = predict_settings();
+  c.world_size = world_;
+  std::unique_ptr<GradientAverager> averager;
+  if (group_) averager = std::make_unique<GradientAverager>(*group_, model_.parameters());
 
   for (int epoch = c.last_epoch + 1; epoch < s_.epochs && !c.stopped; ++epoch) {
     const auto e0 = std::chrono::steady_clock::now();
@@ -300,6 +415,12 @@ TrainResult Trainer::fit(bool resume) {
     lo.sequence = ps.sequence;
     std::vector<std::vector<SampleRef>> plan = epoch_plan(epoch);
     const std::size_t steps = plan.size();
+    std::vector<std::size_t> global_size(steps);
+    for (std::size_t k = 0; k < steps; ++k) {
+      global_size[k] = plan[k].size();
+      plan[k] = rank_share(plan[k]);
+    }
+    const double allreduce_before = averager ? averager->seconds() : 0.0;
     BatchLoader loader(train_, std::move(plan), lo);
     model_.train();
     EpochReport rep;
@@ -319,23 +440,39 @@ TrainResult Trainer::fit(bool resume) {
       torch::Tensor logits = forward_batch(model_, *b, device_).to(torch::kFloat32);
       at::autocast::set_enabled(false);
       torch::Tensor loss = training_loss(logits, b->target.to(device_), s_.loss, s_.label_smoothing, s_.focal_gamma);
-      if (!std::isfinite(loss.item<double>()))
-        throw std::runtime_error("training diverged: loss is " + std::to_string(loss.item<double>()) + " at epoch " +
-                                 std::to_string(epoch + 1) + " (lower lr, or set grad_clip)");
+      auto diverged = [&](double l) {
+        return std::runtime_error("training diverged: loss is " + std::to_string(l) + " at epoch " +
+                                  std::to_string(epoch + 1) + " (lower lr, or set grad_clip)");
+      };
+      double l = loss.item<double>();
+      if (!group_ && !std::isfinite(l)) throw diverged(l);
       loss.backward();
+      if (group_) {
+        // This rank's share of the global batch weighs its mean loss and gradient, so the sum
+        // over ranks is the global batch's mean. Every rank then sees the same loss and stops
+        // together when it is not finite.
+        const double weight = static_cast<double>(b->refs.size()) / static_cast<double>(global_size[step]);
+        averager->run(weight);
+        std::vector<torch::Tensor> mean_loss = {torch::tensor({l * weight}, torch::kFloat64)};
+        group_->all_reduce_sum(mean_loss);
+        l = mean_loss[0].item<double>();
+        if (!std::isfinite(l)) throw diverged(l);
+      }
       if (s_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_.parameters(), s_.grad_clip);
       opt->step();
-      const double l = loss.item<double>();
       loss_sum += l;
-      rep.samples += b->refs.size();
+      rep.samples += global_size[step];
       ++step;
       if (on_step) on_step(epoch, step, steps, l);
       fault_point("train_step");
     }
     rep.train_loss = step ? loss_sum / static_cast<double>(step) : 0.0;
+    if (averager) rep.allreduce_seconds = averager->seconds() - allreduce_before;
+    // Rank 0's running statistics for everyone: the model validated is the one rank 0 saves.
+    if (group_) broadcast_from_main(*group_, buffers_of(model_));
 
     if (val_) {
-      std::vector<VideoScore> scores = predict_videos(model_, *val_, aggregator_, ps);
+      std::vector<VideoScore> scores = group_ ? predict_shared(ps) : predict_videos(model_, *val_, aggregator_, ps);
       std::vector<int> labels;
       std::vector<double> probs;
       for (const VideoScore& v : scores)
@@ -357,7 +494,7 @@ TrainResult Trainer::fit(bool resume) {
       c.best_epoch = epoch;
       c.bad_epochs = 0;
       rep.best = true;
-      save_model_checkpoint(model_, train_.normalisation(), best_path);
+      if (writer) save_model_checkpoint(model_, train_.normalisation(), best_path);
     } else {
       ++c.bad_epochs;
     }
@@ -366,7 +503,7 @@ TrainResult Trainer::fit(bool resume) {
     c.history.push_back(rep);
     c.history.back().restored = true;
     if (s_.early_stopping > 0 && c.bad_epochs >= s_.early_stopping) c.stopped = true;
-    {
+    if (writer) {
       torch::serialize::OutputArchive a;
       write_model_state(model_, train_.normalisation(), a);
       torch::serialize::OutputArchive opt_state;
@@ -383,9 +520,14 @@ TrainResult Trainer::fit(bool resume) {
   result.best_epoch = c.best_epoch;
   if (val_ && std::isfinite(c.best_logloss) && c.best_logloss >= 0) result.best_val_logloss = c.best_logloss;
   result.stopped_early = c.stopped && c.last_epoch + 1 < s_.epochs;
-  if (fs::exists(best_path)) {
+  if (writer && fs::exists(best_path)) {
     load_model_checkpoint(model_, best_path);
     result.best_checkpoint_sha256 = sha256_of_file(best_path);
+  }
+  if (group_) {   // the best weights, without reading rank 0's file
+    std::vector<torch::Tensor> state;
+    for (const auto& [name, t] : model_.named_state()) state.push_back(t);
+    broadcast_from_main(*group_, state);
   }
   model_.eval();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

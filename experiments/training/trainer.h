@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@
 #include "registry/params.h"
 
 namespace dflab {
+
+class DistributedGroup;
 
 struct TrainSettings {
   int epochs = 5;
@@ -80,6 +83,7 @@ struct EpochReport {
   // delivered again because the process may have died after last.pt was written and before the
   // first delivery reached the store; receivers should write idempotently.
   bool restored = false;
+  double allreduce_seconds = 0.0;   // distributed: spent averaging gradients in this epoch
 };
 
 struct TrainResult {
@@ -107,9 +111,22 @@ class Trainer {
 
   TrainResult fit(bool resume);
 
+  // Data-parallel training in a process group (distributed.h), as torch DDP: `batch` is per rank;
+  // every rank draws the same seeded plan of global batches (batch x world size) and trains on
+  // its contiguous share of each; gradients (and the loss) are averaged over the global batch
+  // after backward, so every rank takes the same step. Batch-norm statistics are per rank in
+  // forward (DDP without SyncBatchNorm); the running statistics are rank 0's, broadcast before
+  // each validation and at the end. Validation videos are split over the ranks and their scores
+  // gathered, so every rank reaches the same best epoch and early stop. Rank 0 alone writes
+  // checkpoints; at the end every rank holds the best weights. Resuming needs the world size
+  // that wrote last.pt (std::runtime_error otherwise).
+  void distribute(std::shared_ptr<DistributedGroup> group);
+
   PredictSettings predict_settings() const;
-  // Per-epoch sample list, in batches (exposed for tests).
+  // Per-epoch sample list, in global batches (exposed for tests).
   std::vector<std::vector<SampleRef>> epoch_plan(int epoch) const;
+  // This rank's share of a global batch (the whole batch in a single process).
+  std::vector<SampleRef> rank_share(const std::vector<SampleRef>& global) const;
 
  private:
   Model& model_;
@@ -120,6 +137,9 @@ class Trainer {
   std::vector<const Augmentation*> augmentations_;
   std::string dir_;
   torch::Device device_;
+  std::vector<VideoScore> predict_shared(const PredictSettings& ps);   // validation split over ranks
+  std::shared_ptr<DistributedGroup> group_;
+  int world_ = 1, rank_ = 0;
 };
 
 // Mean loss of logits [N] against soft targets [N] in [0, 1] after label smoothing
