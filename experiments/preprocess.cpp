@@ -144,6 +144,8 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
           }
           v.video_status = to_string(cached->status);
           v.video_message = cached->message;
+          v.n_crops = cached->frames.size();
+          for (std::uint8_t d : cached->detected) v.n_detected += d != 0;
         } catch (const std::exception& e) {   // a missing file (stat) or an unwritable cache
           v.video_status = "failed";
           v.video_message = item.path + ": " + e.what();
