@@ -151,7 +151,7 @@ struct ScoreServer::Impl {
       }
     } cleanup;
     auto write_upload = [&](const std::string& bytes, const std::string& name) {
-      request_dir = scratch / ("req-" + std::to_string(++uploads));
+      request_dir = scratch / ("req-" + std::to_string(::getpid()) + "-" + std::to_string(++uploads));   // --scratch may be shared
       cleanup.dir = request_dir;
       fs::create_directories(request_dir);
       video_path = (request_dir / name).string();
