@@ -67,6 +67,8 @@ void add_synth_command(CLI::App& app, Context& ctx);    // synth (demo dataset g
 void add_report_command(CLI::App& app, Context& ctx);   // report (HTML)
 void add_run_command(CLI::App& app, Context& ctx);      // run (the experiment runner)
 void add_predict_command(CLI::App& app, Context& ctx);  // predict (score new videos with a run)
+void add_export_command(CLI::App& app, Context& ctx);   // export (a model run out to PyTorch)
+void add_serve_command(CLI::App& app, Context& ctx);    // serve (a run behind HTTP)
 void add_compare_command(CLI::App& app, Context& ctx);  // compare RUN_A RUN_B
 void add_augment_command(CLI::App& app, Context& ctx);  // augment (one plugin on a clip → PNGs)
 

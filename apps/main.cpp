@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   cli::add_check_command(app, ctx);
   cli::add_run_command(app, ctx);
   cli::add_predict_command(app, ctx);
+  cli::add_export_command(app, ctx);
+  cli::add_serve_command(app, ctx);
   cli::add_compare_command(app, ctx);
   cli::add_extract_command(app, ctx);
   cli::add_data_command(app, ctx);

@@ -185,6 +185,8 @@ PreprocessReport preprocess(const ExperimentConfig& exp, const Dataset& dataset,
           }
           v.video_status = to_string(cached->status);
           v.video_message = cached->message;
+          v.n_crops = cached->frames.size();
+          for (std::uint8_t d : cached->detected) v.n_detected += d != 0;
           if (do_av) faces = std::move(cached);
         } catch (const std::exception& e) {   // a missing file (stat) or an unwritable cache
           v.video_status = "failed";

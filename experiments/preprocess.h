@@ -34,6 +34,8 @@ struct VideoPrep {
   std::string video_status = "off";
   std::string video_message;
   bool video_from_cache = false;
+  std::size_t n_crops = 0;      // face crops (one per sampled frame that gave one)
+  std::size_t n_detected = 0;   // of those, crops where the detector saw a face (not interpolated)
   // "ok", "no_audio_stream", "unreadable", "feature_error", or "off".
   std::string audio_status = "off";
   std::string audio_message;

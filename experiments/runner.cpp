@@ -151,10 +151,24 @@ std::vector<store::Prediction> to_predictions(const std::vector<const VideoItem*
   return out;
 }
 
+}  // namespace
+
+// A checkpoint loaded into its model, with the normalisation it was trained with.
+struct LoadedModel {
+  std::unique_ptr<Model> model;
+  InputNormalisation norm;
+};
+struct LoadedModels : std::map<std::string, std::unique_ptr<LoadedModel>> {};   // by checkpoint path
+
+namespace {
+
 class ExperimentRunner {
  public:
   ExperimentRunner(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options)
       : exp_(exp), reg_(registry), opt_(options), seed_(static_cast<std::uint64_t>(exp.experiment.integer("seed"))) {}
+
+  // Models loaded by an earlier predict() are reused from `models`, new ones are added to it.
+  void keep_models_in(LoadedModels* models) { loaded_models_ = models; }
 
   // ---- predict ------------------------------------------------------------------------------
   PredictOutcome predict(RunStore* store, store::RunId run, const PredictRequest& req) {
@@ -246,7 +260,14 @@ class ExperimentRunner {
       if (item_of[k] >= 0) {
         const auto i = static_cast<std::size_t>(item_of[k]);
         v.score = scores.score[i];
-        describe_outcome(v, *prep_.at(ds_.items[i].id), video, audio, av, scores.reason[i]);
+        const VideoPrep& p = *prep_.at(ds_.items[i].id);
+        describe_outcome(v, p, video, audio, av, scores.reason[i]);
+        if (video) {
+          v.video_prep = p.video_status;
+          v.face_crops = static_cast<int>(p.n_crops);
+          v.faces_detected = static_cast<int>(p.n_detected);
+        }
+        if (audio) v.audio_prep = p.audio_status;
       }
       if (!v.score && req.prior_on_error) {
         v.score = prior;
@@ -255,6 +276,17 @@ class ExperimentRunner {
     }
     out.warnings = res_.warnings;
     return out;
+  }
+
+  // Loads every checkpoint predict() would use into keep_models_in()'s store, scoring nothing:
+  // RunPredictor's start, so that a broken run fails before the first request.
+  void warm(RunStore* store, store::RunId run, const PredictRequest& req) {
+    if (store) {
+      scores_of_run(*store, run);
+      return;
+    }
+    for (const ModelEntry& e : exp_.models)
+      if (e.name == req.model || (req.model.empty() && exp_.models.size() == 1)) scores_of_model(e, {{req.checkpoint, ""}});
   }
 
   // Status, substitute and message of a scored (or unscorable) video from its preprocessing.
@@ -565,11 +597,7 @@ class ExperimentRunner {
       }
       return out;
     }
-    const ModelEntry* m = nullptr;
-    for (const ModelEntry& e : exp_.models)
-      if (e.name == d.run.name || (params.count("held_out_source") && d.run.name == e.name + "@" + params["held_out_source"]))
-        m = &e;
-    if (!m) throw std::runtime_error(d.run.name + ": the run's stored config has no model of that name");
+    const ModelEntry* m = &model_entry_of_run(exp_, d);
     // The stored config must describe this model run (a fusion's config could come from a later
     // edit than its inputs'): preprocessing and model settings have to be the ones it was trained with.
     if (params.count("config")) {
@@ -595,9 +623,21 @@ class ExperimentRunner {
     std::vector<int> count(ds_.items.size(), 0);
     std::vector<std::string> reasons(ds_.items.size());
     for (const auto& [ckpt, sha256] : checkpoints) {
+      // A RunPredictor keeps each checkpoint's model between calls; `dflab predict` loads it once.
+      std::unique_ptr<LoadedModel> owned;
+      LoadedModel* loaded = nullptr;
+      if (loaded_models_) {
+        std::unique_ptr<LoadedModel>& slot = (*loaded_models_)[ckpt];
+        if (!slot) slot = load_model(*m, ckpt, sha256);
+        loaded = slot.get();
+      } else {
+        owned = load_model(*m, ckpt, sha256);
+        loaded = owned.get();
+      }
+      if (ds_.items.empty()) continue;   // RunPredictor's warm-up: load, score nothing
       stage(opt_, "predict " + m->name + " (" + ckpt + ")");
-      std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m->model.plugin, m->model.params);
-      const InputNormalisation norm = load_model_checkpoint(*model, ckpt, sha256);
+      Model* model = loaded->model.get();
+      const InputNormalisation& norm = loaded->norm;
       const InputSpec in = model->input();
       std::unique_ptr<SampleSource> src = make_source(*m, in, lists_.test, norm);
       std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m->aggregate.plugin, m->aggregate.params);
@@ -623,6 +663,13 @@ class ExperimentRunner {
     Scores out{std::vector<std::optional<double>>(ds_.items.size()), std::move(reasons)};
     for (std::size_t i = 0; i < out.score.size(); ++i)
       if (count[i]) out.score[i] = sum[i] / count[i];
+    return out;
+  }
+
+  std::unique_ptr<LoadedModel> load_model(const ModelEntry& m, const std::string& ckpt, const std::string& sha256) const {
+    auto out = std::make_unique<LoadedModel>();
+    out->model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
+    out->norm = load_model_checkpoint(*out->model, ckpt, sha256);
     return out;
   }
 
@@ -1284,6 +1331,7 @@ class ExperimentRunner {
   const ExperimentConfig& exp_;
   const Registry& reg_;
   int pre_threads_ = 0;
+  LoadedModels* loaded_models_ = nullptr;   // RunPredictor's models, kept between predict calls
   const RunnerOptions& opt_;
   std::uint64_t seed_;
   ExperimentResult res_;
@@ -1312,31 +1360,87 @@ class ExperimentRunner {
 
 }  // namespace
 
-PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request) {
-  if (!request.checkpoint.empty()) {
-    if (request.experiment_file.empty()) throw std::runtime_error("a checkpoint needs the experiment file it was trained with");
-    if (!fs::exists(request.checkpoint)) throw std::runtime_error(request.checkpoint + ": no such checkpoint");
-    const ExperimentConfig exp = load_experiment(request.experiment_file, registry);
-    RunnerOptions options;
-    options.callbacks = request.callbacks;
-    return ExperimentRunner(exp, registry, options).predict(nullptr, 0, request);
-  }
-  store::StoreOptions so;
-  so.create = false;
-  RunStore store = RunStore::open(request.db, so);
-  const store::RunId run = store.resolve_run(request.run);
+ExperimentConfig load_run_experiment(const store::RunStore& store, store::RunId run, Registry& registry) {
   const store::RunDetail detail = store.get_run(run);
+  const std::string ref = detail.run.experiment + "/" + detail.run.name;
   std::string file;
   for (const auto& [k, v] : detail.params)
     if (k == "experiment_file") file = v;
-  if (file.empty()) throw std::runtime_error("run " + request.run + " records no experiment file (not made by `dflab run`)");
+  if (file.empty()) throw std::runtime_error("run " + ref + " records no experiment file (not made by `dflab run`)");
   // The config stored with the run, not the file as it is now: an edited file must not change
   // what a trained run means. Relative paths still resolve against the file's folder.
-  if (detail.config_toml.empty()) throw std::runtime_error("run " + request.run + " stores no config (not made by `dflab run`)");
-  const ExperimentConfig exp = load_experiment_text(detail.config_toml, file, registry);
+  if (detail.config_toml.empty()) throw std::runtime_error("run " + ref + " stores no config (not made by `dflab run`)");
+  return load_experiment_text(detail.config_toml, file, registry);
+}
+
+const ModelEntry& model_entry_of_run(const ExperimentConfig& exp, const store::RunDetail& detail) {
+  std::string held_out;
+  for (const auto& [k, v] : detail.params)
+    if (k == "held_out_source") held_out = v;
+  for (const ModelEntry& e : exp.models)
+    if (e.name == detail.run.name || (!held_out.empty() && detail.run.name == e.name + "@" + held_out)) return e;
+  throw std::runtime_error(detail.run.name + ": the run's stored config has no model of that name");
+}
+
+struct RunPredictor::State {
+  Registry& registry;
+  PredictRequest base;
+  std::unique_ptr<RunStore> store;   // none for a checkpoint
+  store::RunId run = 0;
+  ExperimentConfig exp;
+  LoadedModels models;
+};
+
+RunPredictor::RunPredictor(Registry& registry, const PredictRequest& request)
+    : s_(std::make_unique<State>(State{registry, request, nullptr, 0, {}, {}})) {
+  s_->base.videos.clear();
+  if (!request.checkpoint.empty()) {
+    if (request.experiment_file.empty()) throw std::runtime_error("a checkpoint needs the experiment file it was trained with");
+    if (!fs::exists(request.checkpoint)) throw std::runtime_error(request.checkpoint + ": no such checkpoint");
+    s_->exp = load_experiment(request.experiment_file, registry);
+  } else {
+    store::StoreOptions so;
+    so.create = false;
+    s_->store = std::make_unique<RunStore>(RunStore::open(request.db, so));
+    s_->run = s_->store->resolve_run(request.run);
+    s_->exp = load_run_experiment(*s_->store, s_->run, registry);
+  }
   RunnerOptions options;
   options.callbacks = request.callbacks;
-  return ExperimentRunner(exp, registry, options).predict(&store, run, request);
+  ExperimentRunner runner(s_->exp, registry, options);
+  runner.keep_models_in(&s_->models);
+  runner.warm(s_->store.get(), s_->run, s_->base);
+}
+
+RunPredictor::~RunPredictor() = default;
+
+std::string RunPredictor::run() const {
+  if (!s_->store) return s_->base.checkpoint;
+  const store::RunSummary r = s_->store->run_summary(s_->run);
+  return r.experiment + "/" + r.name;
+}
+
+const ExperimentConfig& RunPredictor::experiment() const { return s_->exp; }
+
+PredictOutcome RunPredictor::predict(const std::vector<std::string>& videos, const std::string& work_dir) {
+  PredictRequest req = s_->base;
+  req.videos = videos;
+  ExperimentConfig scratch;
+  const ExperimentConfig* exp = &s_->exp;
+  if (!work_dir.empty()) {
+    scratch = s_->exp;
+    scratch.experiment.set("work_dir", fs::absolute(work_dir).string());
+    exp = &scratch;
+  }
+  RunnerOptions options;
+  options.callbacks = req.callbacks;
+  ExperimentRunner runner(*exp, s_->registry, options);
+  runner.keep_models_in(&s_->models);
+  return runner.predict(s_->store.get(), s_->run, req);
+}
+
+PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request) {
+  return RunPredictor(registry, request).predict(request.videos);
 }
 
 ExperimentResult run_experiment(const ExperimentConfig& exp, const Registry& registry, const RunnerOptions& options) {

@@ -49,6 +49,7 @@
 
 #include "experiments/experiment_config.h"
 #include "experiments/preprocess.h"
+#include "experiments/store/run_store.h"
 #include "registry/registry.h"
 
 namespace dflab {
@@ -157,6 +158,11 @@ struct PredictedVideo {
   // [video] no_face = "center_crop"), silence (no audio stream), prior (prior_on_error); "" for none.
   std::string substitute;
   std::string message;                 // why, naming the file; "" when ok
+  // What preprocessing found (dflab serve reports it): face crops and those where the detector saw
+  // a face (-1 when the run uses no video model or the file was never decoded); the face and audio
+  // preprocessing status (VideoPrep's, "" when not used).
+  int face_crops = -1, faces_detected = -1;
+  std::string video_prep, audio_prep;
   // "ok", or the status with its substitute, e.g. "no_face+center_crop", "unreadable+prior".
   std::string status_text() const { return substitute.empty() ? status : status + "+" + substitute; }
 };
@@ -170,6 +176,35 @@ struct PredictOutcome {
 // Throws std::runtime_error (or ConfigError) naming what is missing: the store, the run, its
 // experiment file, a checkpoint.
 PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request);
+
+// predict_with_run split in two for `dflab serve`: the constructor opens the store, reads the
+// run's config and loads every checkpoint's model (throwing as predict_with_run does); predict()
+// then scores videos with those models as often as asked. `work_dir` (optional) replaces the
+// experiment's work folder for this call, so that the face and audio caches of one-off uploads go
+// to a scratch folder the caller removes. One predict() at a time per object: the models are not
+// shared between threads (give each thread its own RunPredictor).
+class RunPredictor {
+ public:
+  RunPredictor(Registry& registry, const PredictRequest& request);   // request.videos is ignored
+  ~RunPredictor();
+  RunPredictor(const RunPredictor&) = delete;
+  RunPredictor& operator=(const RunPredictor&) = delete;
+
+  PredictOutcome predict(const std::vector<std::string>& videos, const std::string& work_dir = "");
+  std::string run() const;                          // experiment/run, or the checkpoint
+  const ExperimentConfig& experiment() const;       // the config the run was trained with
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// The experiment config stored with a run of the store (its experiment file's folder still resolves
+// relative paths). Throws std::runtime_error for a run not made by `dflab run`.
+ExperimentConfig load_run_experiment(const store::RunStore& store, store::RunId run, Registry& registry);
+// The [[models]] entry a model run trained (MODEL or MODEL@SOURCE); throws std::runtime_error when
+// the stored config has none of that name.
+const ModelEntry& model_entry_of_run(const ExperimentConfig& exp, const store::RunDetail& detail);
 
 // Writes `video_name,score` (ffdv) or `filename,label` (dfdc) rows in the given order, atomically.
 // Scores are clipped to [clip_low, clip_high]. Throws std::runtime_error naming the file.

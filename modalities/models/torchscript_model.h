@@ -31,6 +31,8 @@ class TorchScriptModel final : public Model {
   void to(const torch::Device& device) override { module_.to(device); }
 
   const std::string& path() const { return path_; }
+  // Writes the module with its current (trained) weights as a TorchScript archive (torch.jit.load).
+  void save(const std::string& file) const { module_.save(file); }
 
  private:
   std::string path_;
