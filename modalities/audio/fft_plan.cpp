@@ -18,7 +18,11 @@ RealFft::RealFft(int n) : n_(n) {
   // Called with planner_mutex() held.
   FftwBuffer<float> in(static_cast<std::size_t>(n));
   FftwBuffer<fftwf_complex> out(static_cast<std::size_t>(n / 2 + 1));
-  plan_ = fftwf_plan_dft_r2c_1d(n, in.data(), out.data(), FFTW_MEASURE | FFTW_PRESERVE_INPUT);
+  // FFTW_ESTIMATE, not FFTW_MEASURE: MEASURE times candidate algorithms in each process and two
+  // processes may pick different ones, so the same clip gave features differing in the last bits
+  // (7 of the 10 FFDV samples' cached mel files differed between a 1-shard and a 2-shard extract).
+  // A heuristic plan is the same in every process: features, caches and results are reproducible.
+  plan_ = fftwf_plan_dft_r2c_1d(n, in.data(), out.data(), FFTW_ESTIMATE | FFTW_PRESERVE_INPUT);
   if (!plan_) throw std::runtime_error("FFTW could not plan a real FFT of size " + std::to_string(n));
 }
 

@@ -39,7 +39,8 @@ class FftwBuffer {
 
 class RealFft {
  public:
-  // The cached plan for size n (n >= 1). Plans use FFTW_MEASURE: slower to make, faster to run.
+  // The cached plan for size n (n >= 1). Plans use FFTW_ESTIMATE, so every process computes the
+  // same bits (FFTW_MEASURE's timed choice differs between processes).
   static const RealFft& get(int n);
 
   int size() const { return n_; }

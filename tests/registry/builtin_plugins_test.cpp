@@ -14,6 +14,7 @@
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/audio/audio_feature.h"
 #include "modalities/augment/augmentation.h"
+#include "modalities/av/models/av_model.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/model.h"
 #include "modalities/video/face_detector.h"
@@ -97,7 +98,9 @@ TEST(BuiltinPlugins, EveryPluginBuiltFromItsDefaultsWorks) {
       auto model = reg.create<Model>(info->kind, info->name, p);
       model->eval();
       torch::NoGradGuard no_grad;
-      const torch::Tensor y = model->forward(torch::rand(model->input().shape(/*batch=*/2)));
+      const torch::Tensor x = torch::rand(model->input().shape(/*batch=*/2));
+      auto* av = dynamic_cast<AvModel*>(model.get());   // mouth stacks and their audio windows
+      const torch::Tensor y = av ? av->forward_av(x, torch::rand(av->audio_shape(2))) : model->forward(x);
       ASSERT_EQ(y.dim(), 1) << model->input().describe();
       EXPECT_EQ(y.size(0), 2) << model->input().describe();
       EXPECT_TRUE(torch::isfinite(y).all().item<bool>());

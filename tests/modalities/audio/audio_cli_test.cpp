@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -54,6 +57,33 @@ TEST_F(AudioCli, ParamsNpyAndPngAreWritten) {
   ASSERT_FALSE(img.empty());
   EXPECT_EQ(img.rows, 20);
   EXPECT_EQ(img.cols, 101);
+}
+
+// Separate processes compute the same bits: the FFT plan is not chosen by timing (fft_plan.cpp), so
+// a sharded extract, a rerun and the Python module all cache identical features. With FFTW_MEASURE
+// most runs of this test saw at least one differing file (noise exercises every rounding).
+TEST_F(AudioCli, SeparateProcessesWriteIdenticalBytes) {
+  std::vector<float> noise(3 * 16000);
+  std::uint32_t x = 12345;
+  for (float& v : noise) {
+    x = x * 1664525u + 1013904223u;
+    v = static_cast<float>(x >> 8) / static_cast<float>(1u << 24) - 0.5f;
+  }
+  const std::string noisy = dir.file("noise.wav");
+  write_sound_file(noisy, noise, 16000);
+  for (const std::string args : {"--feature mel --param n_fft=2048", "--feature lfcc --param n_fft=512"}) {
+    std::string first;
+    for (int k = 0; k < 4; ++k) {
+      const std::string npy = dir.file("p" + std::to_string(k) + ".npy");
+      const auto r = run_dflab("audio features " + noisy + " " + args + " --npy " + npy);
+      ASSERT_EQ(r.code, 0) << r.err;
+      std::ifstream in(npy, std::ios::binary);
+      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      ASSERT_GT(bytes.size(), 1000u);
+      if (k == 0) first = bytes;
+      else EXPECT_TRUE(bytes == first) << args << ": process " << k << " differs from process 0";
+    }
+  }
 }
 
 TEST_F(AudioCli, FfdvImagePngIs256Square) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "modalities/av/models/av_model.h"
 #include "modalities/models/register_models.h"
 #include "modalities/models/model.h"
 
@@ -48,7 +49,9 @@ TEST(ModelZoo, EveryModelRunsForwardAndBackwardOnATinyBatch) {
     auto m = reg.create<Model>(kind::model, name, tiny_params(info, reg));
     m->train();
     torch::Tensor x = torch::randn(m->input().shape(2));
-    torch::Tensor logits = m->forward(x);
+    // An audio-visual model takes the audio windows of the same times beside the mouth stacks.
+    auto* av = dynamic_cast<AvModel*>(m.get());
+    torch::Tensor logits = av ? av->forward_av(x, torch::randn(av->audio_shape(2))) : m->forward(x);
     ASSERT_EQ(logits.sizes(), (std::vector<std::int64_t>{2}));
     ASSERT_TRUE(torch::isfinite(logits).all().item<bool>());
     torch::binary_cross_entropy_with_logits(logits, torch::tensor({0.0f, 1.0f})).backward();
