@@ -1,8 +1,6 @@
 #include "modalities/av/av_cache.h"
 
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "modalities/audio/npy.h"
+#include "modalities/media/cache_entry.h"
 #include "modalities/video/face_cache.h"
 
 namespace fs = std::filesystem;
@@ -113,61 +112,41 @@ void AvCache::store(const AvClip& av, const std::string& params) const {
   const VideoIdentity id = VideoIdentity::of(av.path);
   const std::string k = key(av.path, params);
   const fs::path final_dir = entry_dir(k);
-  static std::atomic<unsigned> counter{0};
-  const fs::path tmp_dir = fs::path(root_) / ".tmp" / (k + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
-  std::error_code ec;
-  fs::create_directories(tmp_dir, ec);
-  if (ec) throw std::runtime_error(tmp_dir.string() + ": cannot create cache folder: " + ec.message());
-  try {
-    json m;
-    m["version"] = kFormatVersion;
-    m["identity"] = id.text();
-    m["params"] = params;
-    m["status"] = to_string(av.status);
-    m["message"] = av.message;
-    m["video_start_s"] = av.video_start_s;
-    m["audio_start_s"] = av.audio_start_s;
-    m["sample_rate"] = av.sample_rate;
-    m["window_samples"] = av.window_samples;
-    json frames = json::array();
-    NpyArray audio;
-    for (std::size_t i = 0; i < av.mouths.size(); ++i) {
-      const std::string file = mouth_name(i);
-      if (!cv::imwrite((tmp_dir / file).string(), av.mouths[i], {cv::IMWRITE_PNG_COMPRESSION, 1}))
-        throw std::runtime_error((tmp_dir / file).string() + ": cannot write mouth crop");
-      frames.push_back({{"mouth", file},
-                        {"t", av.timestamps_s.at(i)},
-                        {"window_start", av.window_starts.at(i)},
-                        {"coverage", av.coverage.at(i)},
-                        {"from_landmarks", av.mouth_from_landmarks.at(i) != 0}});
-      const FeatureMatrix& w = av.audio.at(i);
-      if (i == 0) audio.shape = {static_cast<std::int64_t>(av.mouths.size()), w.n_rows, w.n_cols};
-      else if (w.n_rows != audio.shape[1] || w.n_cols != audio.shape[2])
-        throw std::logic_error(av.path + ": audio windows of different shapes");
-      audio.data.insert(audio.data.end(), w.data.begin(), w.data.end());
-    }
-    if (!av.mouths.empty()) write_npy_array((tmp_dir / "audio.npy").string(), audio);
-    m["frames"] = frames;
-    {
-      std::ofstream out(tmp_dir / "meta.json");
-      out << m.dump(1);
-      if (!out.flush()) throw std::runtime_error((tmp_dir / "meta.json").string() + ": write failed");
-    }
-    fs::create_directories(final_dir.parent_path());
-    fs::rename(tmp_dir, final_dir, ec);
-    if (ec) {
-      // Another writer got there first (folder not empty): keep theirs if it is valid.
-      if (load(av.path, params)) {
-        fs::remove_all(tmp_dir);
-        return;
-      }
-      fs::remove_all(final_dir);
-      fs::rename(tmp_dir, final_dir);
-    }
-  } catch (...) {
-    fs::remove_all(tmp_dir, ec);
-    throw;
-  }
+  publish_cache_entry(
+      root_, k, final_dir,
+      [&](const fs::path& tmp_dir) {
+        json m;
+        m["version"] = kFormatVersion;
+        m["identity"] = id.text();
+        m["params"] = params;
+        m["status"] = to_string(av.status);
+        m["message"] = av.message;
+        m["video_start_s"] = av.video_start_s;
+        m["audio_start_s"] = av.audio_start_s;
+        m["sample_rate"] = av.sample_rate;
+        m["window_samples"] = av.window_samples;
+        json frames = json::array();
+        NpyArray audio;
+        for (std::size_t i = 0; i < av.mouths.size(); ++i) {
+          const std::string file = mouth_name(i);
+          if (!cv::imwrite((tmp_dir / file).string(), av.mouths[i], {cv::IMWRITE_PNG_COMPRESSION, 1}))
+            throw std::runtime_error((tmp_dir / file).string() + ": cannot write mouth crop");
+          frames.push_back({{"mouth", file},
+                            {"t", av.timestamps_s.at(i)},
+                            {"window_start", av.window_starts.at(i)},
+                            {"coverage", av.coverage.at(i)},
+                            {"from_landmarks", av.mouth_from_landmarks.at(i) != 0}});
+          const FeatureMatrix& w = av.audio.at(i);
+          if (i == 0) audio.shape = {static_cast<std::int64_t>(av.mouths.size()), w.n_rows, w.n_cols};
+          else if (w.n_rows != audio.shape[1] || w.n_cols != audio.shape[2])
+            throw std::logic_error(av.path + ": audio windows of different shapes");
+          audio.data.insert(audio.data.end(), w.data.begin(), w.data.end());
+        }
+        if (!av.mouths.empty()) write_npy_array((tmp_dir / "audio.npy").string(), audio);
+        m["frames"] = frames;
+        write_text_file(tmp_dir / "meta.json", m.dump(1));
+      },
+      [&] { return load(av.path, params).has_value(); });
 }
 
 }  // namespace dflab

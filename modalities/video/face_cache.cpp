@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "modalities/media/cache_entry.h"
 #include "modalities/media/cache_key.h"
 
 namespace fs = std::filesystem;
@@ -158,64 +158,43 @@ void FaceCache::store(const FaceClip& clip, const std::string& params) const {
   const VideoIdentity id = VideoIdentity::of(clip.path);
   const std::string k = key(id, params);
   const fs::path final_dir = entry_dir(k);
-  static std::atomic<unsigned> counter{0};
-  const fs::path tmp_dir = fs::path(root_) / ".tmp" /
-                           (k + "." + std::to_string(::getpid()) + "." + std::to_string(counter++));
-  std::error_code ec;
-  fs::create_directories(tmp_dir, ec);
-  if (ec) throw std::runtime_error(tmp_dir.string() + ": cannot create cache folder: " + ec.message());
-  try {
-    json m;
-    m["version"] = kFormatVersion;
-    m["identity"] = id.text();
-    m["params"] = params;
-    m["status"] = to_string(clip.status);
-    m["message"] = clip.message;
-    m["n_tracks"] = clip.n_tracks;
-    m["info"] = {{"width", clip.info.width},       {"height", clip.info.height},
-                 {"rotation_deg", clip.info.rotation_deg}, {"fps", clip.info.fps},
-                 {"duration_s", clip.info.duration_s}, {"n_frames", clip.info.n_frames},
-                 {"codec", clip.info.codec}};
-    json frames = json::array();
-    const std::vector<int> img_params =
-        format_ == CacheImageFormat::jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpeg_quality_}
-                                          : std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1};
-    for (std::size_t i = 0; i < clip.frames.size(); ++i) {
-      const std::string file = crop_name(i, format_);
-      if (!cv::imwrite((tmp_dir / file).string(), clip.frames[i], img_params))
-        throw std::runtime_error((tmp_dir / file).string() + ": cannot write crop");
-      json pts = json::array();
-      if (i < clip.landmarks.size())
-        for (const auto& p : clip.landmarks[i]) pts.push_back({p.x, p.y});
-      frames.push_back({{"file", file},
-                        {"t", clip.timestamps_s.at(i)},
-                        {"index", clip.frame_indices.at(i)},
-                        {"crop_box", rect_json(clip.crop_boxes.at(i))},
-                        {"face_box", rect_json(clip.face_boxes.at(i))},
-                        {"detected", clip.detected.at(i) != 0},
-                        {"landmarks", pts}});
-    }
-    m["frames"] = frames;
-    {
-      std::ofstream out(tmp_dir / "meta.json");
-      out << m.dump(1);
-      if (!out.flush()) throw std::runtime_error((tmp_dir / "meta.json").string() + ": write failed");
-    }
-    fs::create_directories(final_dir.parent_path());
-    fs::rename(tmp_dir, final_dir, ec);
-    if (ec) {
-      // Another writer got there first (directory not empty): keep theirs if it is valid.
-      if (load(clip.path, params)) {
-        fs::remove_all(tmp_dir);
-        return;
-      }
-      fs::remove_all(final_dir);
-      fs::rename(tmp_dir, final_dir);
-    }
-  } catch (...) {
-    fs::remove_all(tmp_dir, ec);
-    throw;
-  }
+  publish_cache_entry(
+      root_, k, final_dir,
+      [&](const fs::path& tmp_dir) {
+        json m;
+        m["version"] = kFormatVersion;
+        m["identity"] = id.text();
+        m["params"] = params;
+        m["status"] = to_string(clip.status);
+        m["message"] = clip.message;
+        m["n_tracks"] = clip.n_tracks;
+        m["info"] = {{"width", clip.info.width},       {"height", clip.info.height},
+                     {"rotation_deg", clip.info.rotation_deg}, {"fps", clip.info.fps},
+                     {"duration_s", clip.info.duration_s}, {"n_frames", clip.info.n_frames},
+                     {"codec", clip.info.codec}};
+        json frames = json::array();
+        const std::vector<int> img_params =
+            format_ == CacheImageFormat::jpeg ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpeg_quality_}
+                                              : std::vector<int>{cv::IMWRITE_PNG_COMPRESSION, 1};
+        for (std::size_t i = 0; i < clip.frames.size(); ++i) {
+          const std::string file = crop_name(i, format_);
+          if (!cv::imwrite((tmp_dir / file).string(), clip.frames[i], img_params))
+            throw std::runtime_error((tmp_dir / file).string() + ": cannot write crop");
+          json pts = json::array();
+          if (i < clip.landmarks.size())
+            for (const auto& p : clip.landmarks[i]) pts.push_back({p.x, p.y});
+          frames.push_back({{"file", file},
+                            {"t", clip.timestamps_s.at(i)},
+                            {"index", clip.frame_indices.at(i)},
+                            {"crop_box", rect_json(clip.crop_boxes.at(i))},
+                            {"face_box", rect_json(clip.face_boxes.at(i))},
+                            {"detected", clip.detected.at(i) != 0},
+                            {"landmarks", pts}});
+        }
+        m["frames"] = frames;
+        write_text_file(tmp_dir / "meta.json", m.dump(1));
+      },
+      [&] { return load(clip.path, params).has_value(); });
 }
 
 }  // namespace dflab
