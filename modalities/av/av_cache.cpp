@@ -1,6 +1,5 @@
 #include "modalities/av/av_cache.h"
 
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
