@@ -10,6 +10,7 @@
 
 #include "modalities/audio/npy.h"
 #include "modalities/media/cache_entry.h"
+#include "modalities/media/cache_key.h"
 #include "modalities/video/face_cache.h"
 
 namespace fs = std::filesystem;
@@ -20,15 +21,6 @@ namespace dflab {
 namespace {
 
 constexpr int kFormatVersion = 1;
-
-std::uint64_t fnv1a64(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::string mouth_name(std::size_t i) {
   char buf[32];
@@ -45,7 +37,7 @@ AvCache::AvCache(std::string root) : root_(std::move(root)) {
 std::string AvCache::key(const std::string& video_path, const std::string& params) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(fnv1a64(VideoIdentity::of(video_path).text() + "\n" + params)));
+                static_cast<unsigned long long>(cache_key_hash(VideoIdentity::of(video_path).text() + "\n" + params)));
   return buf;
 }
 

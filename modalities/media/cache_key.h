@@ -7,6 +7,7 @@
 //
 //   key = escape_path_for_key("/data/two\nlines.mp4") + "|" + ...;   // "/data/two\\nlines.mp4|..."
 
+#include <cstdint>
 #include <string>
 
 namespace dflab {
@@ -21,6 +22,18 @@ inline std::string escape_path_for_key(const std::string& path) {
     else out += c;
   }
   return out;
+}
+
+// FNV-1a 64 of a cache key, named in hex as the entry's folder. The offset basis is one digit short
+// of FNV's published 14695981039346656037; it is kept because it names every existing face and
+// av cache entry (a fix would orphan them all).
+inline std::uint64_t cache_key_hash(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
 }
 
 }  // namespace dflab

@@ -23,15 +23,6 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 
-std::uint64_t fnv1a64(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 json rect_json(const cv::Rect2f& r) { return {r.x, r.y, r.width, r.height}; }
 cv::Rect2f rect_from(const json& j) {
   return {j.at(0).get<float>(), j.at(1).get<float>(), j.at(2).get<float>(), j.at(3).get<float>()};
@@ -75,7 +66,7 @@ FaceCache::FaceCache(std::string root, CacheImageFormat format, int jpeg_quality
 std::string FaceCache::key(const VideoIdentity& id, const std::string& params) {
   char buf[17];
   std::snprintf(buf, sizeof(buf), "%016llx",
-                static_cast<unsigned long long>(fnv1a64(id.text() + "\n" + params)));
+                static_cast<unsigned long long>(cache_key_hash(id.text() + "\n" + params)));
   return buf;
 }
 
