@@ -21,18 +21,7 @@ struct FacesArgs {
   std::string file;
   std::string out;
   std::string detector = "haar";
-  std::string strategy = "uniform";
-  int frames = 16;
-  double rate = 15.0;
-  int every = 1;
-  int size = 224;
-  float margin = 1.3f;
-  int max_side = 640;
-  bool fixed_box = false;
-  int roi_every = 0;
-  bool align = false;
-  std::string no_face = "centre_crop";
-  std::string decode_mode = "auto";
+  FaceExtractRequest request;   // the extraction settings, shared with dflab.video.faces
   int columns = 4;
   bool json = false;
 };
@@ -42,23 +31,11 @@ nlohmann::json rect_json(const cv::Rect2f& r) { return {r.x, r.y, r.width, r.hei
 int run_faces(Context& ctx, const FacesArgs& a) {
   FaceExtractOptions opt;
   try {
-    opt.sampling = frame_sampling(a.strategy, a.frames, a.rate, a.every);
-    opt.crop.size = a.size;
-    opt.crop.margin = a.margin;
-    opt.detect_max_side = a.max_side;
-    opt.fixed_box = a.fixed_box;
-    opt.align = a.align;
-    opt.roi_full_every = a.roi_every;
-    opt.no_face = parse_no_face_policy(a.no_face);
-    opt.decode.mode = parse_decode_mode(a.decode_mode);
-    opt.keep_sampled_frames = true;
-    // Hold the sampled frames as yuv until the crops are cut: same crops, ~45 MB less peak memory
-    // for 16 × 1080p (this process already carries libtorch's 168 MB; reports/video_bench.md).
-    opt.hold_yuv = true;
-    opt.validate();
+    opt = a.request.options();
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
+  opt.keep_sampled_frames = true;   // for the contact sheet
 
   Registry& reg = ctx.registry();
   try {
@@ -69,7 +46,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
   auto detector = reg.create<FaceDetector>(kind::face_detector, a.detector,
                                            reg.defaults(kind::face_detector, a.detector));
   std::unique_ptr<LandmarkAligner> aligner;
-  if (a.align) {
+  if (a.request.align) {
     aligner = std::make_unique<LandmarkAligner>();   // throws naming the model file when missing
     opt.aligner = aligner.get();
   }
@@ -115,7 +92,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
                         {"n_sampled", clip.detections.size()},
                         {"n_tracks", clip.n_tracks},
                         {"n_detected", n_detected},
-                        {"crop_size", a.size},
+                        {"crop_size", a.request.size},
                         {"out", a.out},
                         {"contact_sheet", sheet_path},
                         {"frames", frames}};
@@ -128,7 +105,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
     print_json(doc);
   } else {
     std::cout << a.file << ": " << to_string(clip.status) << ", " << clip.frames.size() << " crops of "
-              << a.size << " px, face detected in " << n_detected << "/" << clip.detections.size()
+              << a.request.size << " px, face detected in " << n_detected << "/" << clip.detections.size()
               << " sampled frames, " << clip.n_tracks << " track(s)\n"
               << "  crops, faces.json and contact_sheet.png in " << a.out << "\n";
   }
@@ -147,23 +124,23 @@ void add_video_command(CLI::App& app, Context& ctx) {
   faces->add_option("--out", a->out, "Output folder (created)")->required();
   faces->add_option("--detector", a->detector, "face_detector plugin (see `dflab plugins --kind face_detector`)")
       ->capture_default_str();
-  faces->add_option("--strategy", a->strategy, "Frame sampling: uniform, rate, every_nth, all")->capture_default_str();
-  faces->add_option("--frames", a->frames, "uniform: number of frames")->capture_default_str();
-  faces->add_option("--rate", a->rate, "rate: frames per second")->capture_default_str();
-  faces->add_option("--every", a->every, "every_nth: keep every n-th frame")->capture_default_str();
-  faces->add_option("--size", a->size, "Crop side, pixels")->capture_default_str();
-  faces->add_option("--margin", a->margin, "Crop side / face box side")->capture_default_str();
-  faces->add_option("--max-side", a->max_side, "Detect on frames downscaled to this longer side (0: full)")
+  faces->add_option("--strategy", a->request.strategy, "Frame sampling: uniform, rate, every_nth, all")->capture_default_str();
+  faces->add_option("--frames", a->request.frames, "uniform: number of frames")->capture_default_str();
+  faces->add_option("--rate", a->request.rate, "rate: frames per second")->capture_default_str();
+  faces->add_option("--every", a->request.every, "every_nth: keep every n-th frame")->capture_default_str();
+  faces->add_option("--size", a->request.size, "Crop side, pixels")->capture_default_str();
+  faces->add_option("--margin", a->request.margin, "Crop side / face box side")->capture_default_str();
+  faces->add_option("--max-side", a->request.max_side, "Detect on frames downscaled to this longer side (0: full)")
       ->capture_default_str();
-  faces->add_option("--roi-every", a->roi_every,
+  faces->add_option("--roi-every", a->request.roi_every,
                     "Track-guided detection: search around the last faces, the whole frame every n-th "
                     "sampled frame and when lost (0: whole frame always)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10000));
-  faces->add_flag("--fixed-box", a->fixed_box, "One crop box enclosing the face over the whole clip");
-  faces->add_flag("--align", a->align, "Align crops on dlib's 68 landmarks (libdlib-data); keeps the 68 points");
-  faces->add_option("--no-face", a->no_face, "When no face is found: centre_crop or mark")->capture_default_str();
-  faces->add_option("--decode", a->decode_mode, "Decode mode: auto, all, skip_nonref, seek")->capture_default_str();
+  faces->add_flag("--fixed-box", a->request.fixed_box, "One crop box enclosing the face over the whole clip");
+  faces->add_flag("--align", a->request.align, "Align crops on dlib's 68 landmarks (libdlib-data); keeps the 68 points");
+  faces->add_option("--no-face", a->request.no_face, "When no face is found: centre_crop or mark")->capture_default_str();
+  faces->add_option("--decode", a->request.decode, "Decode mode: auto, all, skip_nonref, seek")->capture_default_str();
   faces->add_option("--columns", a->columns, "Contact sheet columns")->capture_default_str();
   add_json_flag(faces, a->json);
   faces->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_faces(ctx, *a); }; });

@@ -1,6 +1,6 @@
 // dflab.video.faces(path, detector="haar", frames=16, ...) -> list of dicts, one per crop: the crops
 // `dflab video faces` writes as PNGs (as numpy BGR arrays) with the fields of its faces.json. Same
-// options, same FaceExtractOptions, same extract_faces call.
+// FaceExtractRequest, same extract_faces call.
 #include <memory>
 
 #include <pybind11/numpy.h>
@@ -11,21 +11,6 @@
 namespace dflab::python {
 
 namespace {
-
-struct FacesOptions {
-  std::string strategy = "uniform";
-  int frames = 16;
-  double rate = 15.0;
-  int every = 1;
-  int size = 224;
-  float margin = 1.3f;
-  int max_side = 640;
-  int roi_every = 0;
-  bool fixed_box = false;
-  bool align = false;
-  std::string no_face = "centre_crop";
-  std::string decode = "auto";
-};
 
 // An array viewing the Mat's pixels; it holds a reference to them (cv::Mat is reference counted).
 py::array mat_array(const cv::Mat& image) {
@@ -39,20 +24,8 @@ py::array mat_array(const cv::Mat& image) {
 
 py::tuple box_tuple(const cv::Rect2f& r) { return py::make_tuple(r.x, r.y, r.width, r.height); }
 
-py::list video_faces(const std::string& path, const std::string& detector_name, const FacesOptions& a) {
-  FaceExtractOptions opt;
-  opt.sampling = frame_sampling(a.strategy, a.frames, a.rate, a.every);
-  opt.crop.size = a.size;
-  opt.crop.margin = a.margin;
-  opt.detect_max_side = a.max_side;
-  opt.fixed_box = a.fixed_box;
-  opt.align = a.align;
-  if (a.roi_every < 0) throw std::invalid_argument("roi_every must be >= 0, got " + std::to_string(a.roi_every));
-  opt.roi_full_every = a.roi_every;
-  opt.no_face = parse_no_face_policy(a.no_face);
-  opt.decode.mode = parse_decode_mode(a.decode);
-  opt.hold_yuv = true;   // as the CLI: same crops, less peak memory
-  opt.validate();        // std::invalid_argument → ValueError, the CLI's usage message
+py::list video_faces(const std::string& path, const std::string& detector_name, const FaceExtractRequest& a) {
+  FaceExtractOptions opt = a.options();   // std::invalid_argument → ValueError, the CLI's usage message
 
   const Registry& reg = shared_registry();
   reg.info(kind::face_detector, detector_name);   // unknown: the registry's message, as the CLI's
@@ -103,7 +76,7 @@ void add_video(py::module_& m) {
       [](const std::string& path, const std::string& detector, int frames, const std::string& strategy, double rate,
          int every, int size, float margin, int max_side, int roi_every, bool fixed_box, bool align,
          const std::string& no_face, const std::string& decode) {
-        FacesOptions o{strategy, frames, rate, every, size, margin, max_side, roi_every, fixed_box, align, no_face, decode};
+        FaceExtractRequest o{strategy, frames, rate, every, size, margin, max_side, roi_every, fixed_box, align, no_face, decode};
         return video_faces(path, detector, o);
       },
       py::arg("path"), py::arg("detector") = "haar", py::arg("frames") = 16, py::kw_only(),

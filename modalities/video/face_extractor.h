@@ -88,6 +88,26 @@ struct FaceExtractOptions {
   std::string canonical() const;
 };
 
+// The settings `dflab video faces` and `dflab.video.faces` take, by the names a user types.
+// options() maps them onto FaceExtractOptions (hold_yuv on: same crops, less peak memory) and
+// validates them: std::invalid_argument names a bad one.
+struct FaceExtractRequest {
+  std::string strategy = "uniform";   // frame sampling: uniform, rate, every_nth, all
+  int frames = 16;                    // uniform
+  double rate = 15.0;                 // rate: frames per second
+  int every = 1;                      // every_nth
+  int size = 224;
+  float margin = 1.3f;
+  int max_side = 640;
+  int roi_every = 0;
+  bool fixed_box = false;
+  bool align = false;
+  std::string no_face = "centre_crop";
+  std::string decode = "auto";
+
+  FaceExtractOptions options() const;
+};
+
 struct FaceClip {
   std::string path;
   ClipStatus status = ClipStatus::failed;
