@@ -14,7 +14,6 @@
 #include "apps/progress.h"
 #include "apps/text_table.h"
 #include "experiments/experiment_config.h"
-#include "experiments/extract_shards.h"
 #include "experiments/runner.h"
 #include "experiments/runner_json.h"
 #include "experiments/training/distributed.h"
@@ -181,7 +180,6 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, int
   bool any_ok = false;
   for (const ResultRow& row : r.rows) any_ok |= row.status == "finished" || row.status == "reused";
   const std::vector<const VideoPrep*> failed = failed_videos(r.preprocess);
-  const ExtractCounts counts = ExtractCounts::of(r.preprocess.videos);
   if (json) {
     print_json(to_json(r));
     return any_ok ? exit_ok : exit_failure;
