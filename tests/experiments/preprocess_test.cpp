@@ -38,6 +38,18 @@ class PreprocessTest : public ::testing::Test {
     std::ofstream(dir_ / rel, std::ios::binary) << text;
     return (dir_ / rel).string();
   }
+  // data/trainset: a.mp4 with video and an audio tone at `audio_rate` Hz (no face), b.mp4 video
+  // only, c.mp4 not a video at all; listed with labels 0, 1, 1. Needs the ffmpeg CLI.
+  void write_three_clips(int audio_rate) {
+    const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 ";
+    ASSERT_EQ(std::system((ff + "-f lavfi -i sine=sample_rate=" + std::to_string(audio_rate) +
+                           " -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac " + (dir_ / "data/trainset/a.mp4").string())
+                              .c_str()),
+              0);
+    ASSERT_EQ(std::system((ff + "-t 1 -c:v libx264 -pix_fmt yuv420p " + (dir_ / "data/trainset/b.mp4").string()).c_str()), 0);
+    write("data/trainset/c.mp4", "garbage, not a video");
+    write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  }
   // The first ffdv-sample training clip of ../shared, linked as data/trainset/a.mp4 with `label`,
   // for the landmark tests; "" when it can run, else why it must stop.
   std::string link_first_shared_clip_with_landmarks(int label) {
@@ -61,13 +73,9 @@ class PreprocessTest : public ::testing::Test {
 
 TEST_F(PreprocessTest, RecordsEveryOutcomeAndReusesTheCache) {
   if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not available to make test clips";
-  const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 ";
   // a.mp4: video + audio, no face; b.mp4: video only; c.mp4: not a video at all.
-  ASSERT_EQ(std::system((ff + "-f lavfi -i sine=sample_rate=22050 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac " +
-                         (dir_ / "data/trainset/a.mp4").string()).c_str()), 0);
-  ASSERT_EQ(std::system((ff + "-t 1 -c:v libx264 -pix_fmt yuv420p " + (dir_ / "data/trainset/b.mp4").string()).c_str()), 0);
-  write("data/trainset/c.mp4", "garbage, not a video");
-  write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  write_three_clips(22050);
+  if (HasFatalFailure()) return;
   const std::string exp_path = write("exp.toml",
       "[experiment]\nname = \"prep\"\nwork_dir = \"work\"\nthreads = 2\n"
       "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
@@ -157,12 +165,8 @@ TEST_F(PreprocessTest, OnErrorStopEndsAtTheFirstUnreadableVideoKeepingWhatIsDone
 // unreadable video is recorded with a message naming it, and a second run reads the av cache.
 TEST_F(PreprocessTest, AvSamplesAreRecordedPerVideoAndCached) {
   if (!have_ffmpeg()) GTEST_SKIP() << "the ffmpeg CLI is not available to make test clips";
-  const std::string ff = "ffmpeg -nostdin -v error -y -f lavfi -i testsrc=size=96x64:rate=25 ";
-  ASSERT_EQ(std::system((ff + "-f lavfi -i sine=sample_rate=16000 -t 1 -c:v libx264 -pix_fmt yuv420p -c:a aac " +
-                         (dir_ / "data/trainset/a.mp4").string()).c_str()), 0);
-  ASSERT_EQ(std::system((ff + "-t 1 -c:v libx264 -pix_fmt yuv420p " + (dir_ / "data/trainset/b.mp4").string()).c_str()), 0);
-  write("data/trainset/c.mp4", "garbage, not a video");
-  write("data/trainset_label.txt", "video_name,target\na.mp4,0\nb.mp4,1\nc.mp4,1\n");
+  write_three_clips(16000);
+  if (HasFatalFailure()) return;
   const std::string exp_path = write("exp.toml",
       "[experiment]\nname = \"prep\"\nwork_dir = \"work\"\nthreads = 2\n"
       "[data]\nformat = \"ffdv\"\nroot = \"data\"\nval_fraction = 0.0\n"
