@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "experiments/builtin_plugins.h"
+#include "apps/command_libraries.h"
 #include "experiments/store/store_json.h"
 #include "registry/plugin_loader.h"
 
@@ -10,13 +10,18 @@ namespace dflab::cli {
 
 Registry& Context::registry() {
   if (!registry_) {
-    registry_ = std::make_unique<Registry>(builtin_registry());
+    // A runtime plugin may build on any of dflab's classes (models included): load everything first.
+    if (!plugin_paths.empty()) load_command_library(CommandHome::torch);
+    registry_ = std::make_unique<Registry>();
+    load_command_library(CommandHome::media).register_plugins(*registry_);
+    register_model_plugins_on_demand(*registry_);
     for (const auto& p : plugin_paths) load_plugin_library(p, *registry_);
   }
   return *registry_;
 }
 
 void Context::load_plugins(const std::vector<std::string>& paths) {
+  if (!paths.empty()) load_command_library(CommandHome::torch);
   Registry& reg = registry();
   for (const auto& p : paths) load_plugin_library(p, reg);
 }

@@ -52,7 +52,8 @@ void print_json(const nlohmann::json& doc);
 void warn(const std::string& message);
 void error(const std::string& message);
 
-// One adder per subcommand (apps/cmd_<name>.cpp); main.cpp calls each.
+// One adder per subcommand (apps/cmd_<name>.cpp). main.cpp calls the program's own; the command
+// libraries' entry files (apps/*_commands_entry.cpp) call theirs.
 void add_plugins_command(CLI::App& app, Context& ctx);
 void add_info_command(CLI::App& app, Context& ctx);
 void add_check_command(CLI::App& app, Context& ctx);

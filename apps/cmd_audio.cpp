@@ -15,6 +15,7 @@
 #include <toml.hpp>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "registry/param_args.h"
 #include "modalities/audio/audio_feature.h"
 #include "modalities/audio/decibel.h"
@@ -130,7 +131,7 @@ int run_audio_features(Context& ctx, const AudioFeaturesArgs& a) {
 }  // namespace
 
 void add_audio_command(CLI::App& app, Context& ctx) {
-  auto* audio = app.add_subcommand("audio", "Audio tools: feature extraction");
+  auto* audio = app.add_subcommand("audio", command_description("audio"));
   audio->require_subcommand(1);
   auto* features = audio->add_subcommand("features", "Decode a file's audio and compute one audio_feature plugin");
   auto a = std::make_shared<AudioFeaturesArgs>();

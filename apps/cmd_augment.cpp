@@ -19,6 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "registry/param_args.h"
 #include "modalities/augment/augmentation.h"
 #include "modalities/video/detectors/register_detectors.h"
@@ -163,7 +164,7 @@ int run_augment(Context& ctx, const AugmentArgs& a) {
 
 void add_augment_command(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<AugmentArgs>();
-  auto* cmd = app.add_subcommand("augment", "Apply one augmentation plugin to a clip and write the frames as PNG");
+  auto* cmd = app.add_subcommand("augment", command_description("augment"));
   cmd->add_option("name", a->name, "augmentation plugin (see `dflab plugins --kind augmentation`)")->required();
   cmd->add_option("files", a->files, "one video, or images of one size (one frame each)")->required();
   cmd->add_option("--out", a->out, "Output folder (created)")->required();

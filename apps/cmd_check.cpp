@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "experiments/experiment_config.h"
 #include "registry/diagnostics.h"
 
@@ -56,7 +57,7 @@ int run_check(Context& ctx, const std::string& path, bool json) {
 }  // namespace
 
 void add_check_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("check", "Validate an experiment file: every problem, with file:line, at once");
+  auto* cmd = app.add_subcommand("check", command_description("check"));
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("experiment", *path, "Experiment TOML file")->required();

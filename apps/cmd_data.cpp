@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "apps/progress.h"
 #include "datasets/layout.h"
 #include "experiments/experiment_config.h"
@@ -294,7 +295,7 @@ int run_data_check(Context& ctx, const std::string& path, bool json, unsigned n_
 }  // namespace
 
 void add_data_command(CLI::App& app, Context& ctx) {
-  auto* data = app.add_subcommand("data", "Inspect datasets (FFDV, DFDC or CSV layouts)");
+  auto* data = app.add_subcommand("data", command_description("data"));
   data->require_subcommand(1);
   auto* check = data->add_subcommand(
       "check", "Read a dataset, report every problem row with file:line, and probe every video");

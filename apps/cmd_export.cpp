@@ -6,13 +6,14 @@
 #include <memory>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "experiments/export_run.h"
 #include "experiments/store/run_store.h"
 
 namespace dflab::cli {
 
 void add_export_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("export", "Write a trained model run as a PyTorch state dict (or TorchScript) plus a JSON sidecar");
+  auto* cmd = app.add_subcommand("export", command_description("export"));
   struct Args {
     std::string db, run, out, format = "state_dict";
     int fold = -1;

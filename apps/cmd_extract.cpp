@@ -11,6 +11,7 @@
 #include <map>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "apps/progress.h"
 #include "datasets/shard.h"
 #include "experiments/experiment_config.h"
@@ -197,8 +198,7 @@ int run_extract(Context& ctx, const std::string& path, int threads, const std::s
 }  // namespace
 
 void add_extract_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand(
-      "extract", "Preprocess an experiment's videos: face crops and audio features, parallel and cached");
+  auto* cmd = app.add_subcommand("extract", command_description("extract"));
   auto path = std::make_shared<std::string>();
   auto threads = std::make_shared<int>(0);
   auto shard = std::make_shared<std::string>();

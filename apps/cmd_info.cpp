@@ -14,6 +14,7 @@ extern "C" {
 #include <opencv2/core/version.hpp>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "experiments/torch_runtime.h"
 
 namespace dflab::cli {
@@ -72,7 +73,7 @@ int run_info(bool json) {
 }  // namespace
 
 void add_info_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("info", "Show versions of dflab and its libraries, threads, BLAS and CUDA");
+  auto* cmd = app.add_subcommand("info", command_description("info"));
   auto json = std::make_shared<bool>(false);
   add_json_flag(cmd, *json);
   cmd->callback([&ctx, json] { ctx.action = [json] { return run_info(*json); }; });

@@ -18,6 +18,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "registry/param_args.h"
 #include "modalities/audio/npy.h"
 #include "modalities/models/model_summary.h"
@@ -156,8 +157,7 @@ int run_forward(Context& ctx, const ForwardArgs& a) {
 }  // namespace
 
 void add_model_command(CLI::App& app, Context& ctx) {
-  auto* model = app.add_subcommand("model", "Model tools: info (input, parameters, multiply-adds), load-check (pretrained "
-                                                     "weights), forward (one pass on a .npy)");
+  auto* model = app.add_subcommand("model", command_description("model"));
   model->require_subcommand(1);
   auto* info = model->add_subcommand("info", "Build a model plugin and print its input, size and cost");
   auto a = std::make_shared<ModelInfoArgs>();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 
 namespace dflab::cli {
 
@@ -69,7 +70,7 @@ int run_plugins(Context& ctx, const std::string& kind_filter, bool json) {
 }  // namespace
 
 void add_plugins_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("plugins", "List registered plugins with their parameters and defaults");
+  auto* cmd = app.add_subcommand("plugins", command_description("plugins"));
   auto kind_filter = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   cmd->add_option("--kind", *kind_filter,

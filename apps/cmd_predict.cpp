@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "apps/progress.h"
 #include "datasets/csv_writer.h"
 #include "experiments/runner.h"
@@ -174,7 +175,7 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
 }  // namespace
 
 void add_predict_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("predict", "Score new videos with a trained run (model or fusion) from the store");
+  auto* cmd = app.add_subcommand("predict", command_description("predict"));
   struct Args {
     std::string db, run, checkpoint, experiment, model, videos, list, out, format = "ffdv", on_error = "error";
     std::vector<std::string> files;

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "experiments/store/run_store.h"
 #include "reports/report.h"
 
@@ -54,8 +55,7 @@ int run_report(ReportArgs a) {
 }  // namespace
 
 void add_report_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("report", "Write a self-contained HTML report (leaderboard, ROC, histograms, ...) "
-                                           "of an experiment from the run store");
+  auto* cmd = app.add_subcommand("report", command_description("report"));
   auto a = std::make_shared<ReportArgs>();
   cmd->add_option("--db", a->db, "Run store (default: $DFLAB_DB, else runs/dflab.sqlite)")->capture_default_str();
   auto* exp = cmd->add_option("--experiment", a->experiment,

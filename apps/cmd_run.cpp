@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "apps/launch_ranks.h"
 #include "apps/progress.h"
 #include "apps/text_table.h"
@@ -221,9 +222,7 @@ int run_run(Context& ctx, const std::string& path, bool resume, int threads, int
 }  // namespace
 
 void add_run_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("run",
-                                 "Run an experiment: preprocess, train every model, fuse, score, log to the store, "
-                                 "write prediction.csv");
+  auto* cmd = app.add_subcommand("run", command_description("run"));
   auto path = std::make_shared<std::string>();
   auto resume = std::make_shared<bool>(false);
   auto threads = std::make_shared<int>(0);

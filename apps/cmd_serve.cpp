@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "experiments/store/run_store.h"
 #include "registry/interrupt.h"
 #include "serve/score_server.h"
@@ -49,7 +50,7 @@ int run_serve(Context& ctx, ServeOptions o, int max_upload_mb) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("serve", "Score videos over HTTP with a trained run: POST /score, GET /health, GET /runs");
+  auto* cmd = app.add_subcommand("serve", command_description("serve"));
   auto o = std::make_shared<ServeOptions>();
   auto max_upload_mb = std::make_shared<int>(512);
   cmd->add_option("--run", o->run, "Run: experiment/run, an id, or a unique run name (see `dflab runs`)")->required();

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "apps/progress.h"
 #include "datasets/synth/synth_dataset.h"
 
@@ -94,7 +95,7 @@ int run_synth(const SynthArgs& a) {
 }  // namespace
 
 void add_synth_command(CLI::App& app, Context& ctx) {
-  auto* cmd = app.add_subcommand("synth", "Generate the synthetic audio-visual demo dataset (FFDV layout)");
+  auto* cmd = app.add_subcommand("synth", command_description("synth"));
   cmd->footer(
       "Generate a small audio-visual deepfake dataset (FFDV layout) for demos and tests: cartoon faces and\n"
       "synthetic voices in four kinds (RealVideo-RealAudio = 0; FakeVideo-RealAudio, RealVideo-FakeAudio,\n"

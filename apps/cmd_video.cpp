@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "apps/cli.h"
+#include "apps/command_libraries.h"
 #include "modalities/video/contact_sheet.h"
 #include "modalities/video/face_extractor.h"
 
@@ -115,7 +116,7 @@ int run_faces(Context& ctx, const FacesArgs& a) {
 }  // namespace
 
 void add_video_command(CLI::App& app, Context& ctx) {
-  auto* video = app.add_subcommand("video", "Video tools: face extraction");
+  auto* video = app.add_subcommand("video", command_description("video"));
   video->require_subcommand(1);
   auto* faces = video->add_subcommand(
       "faces", "Extract face crops from one video; writes crops, faces.json and a contact sheet");

@@ -2,11 +2,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <iostream>
 
 #include "apps/cli.h"
-#include "experiments/torch_runtime.h"
+#include "apps/command_libraries.h"
+#include "registry/process_memory.h"
 #include "registry/diagnostics.h"
 #include "registry/interrupt.h"
 #include "registry/param_args.h"
@@ -41,6 +44,19 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
+// The subcommand's name: the first argument that is neither an option nor --plugin's value.
+std::string first_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--plugin") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] != '-') return arg;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,25 +75,24 @@ int main(int argc, char** argv) {
   app.add_option("--plugin", ctx.plugin_paths, "Load a runtime plugin library (.so); repeatable")
       ->check(CLI::ExistingFile);
 
-  // One line per subcommand (apps/cmd_<name>.cpp).
-  cli::add_plugins_command(app, ctx);
-  cli::add_info_command(app, ctx);
-  cli::add_check_command(app, ctx);
-  cli::add_run_command(app, ctx);
-  cli::add_predict_command(app, ctx);
-  cli::add_export_command(app, ctx);
-  cli::add_serve_command(app, ctx);
-  cli::add_compare_command(app, ctx);
-  cli::add_extract_command(app, ctx);
-  cli::add_data_command(app, ctx);
+  // One line per subcommand (apps/cmd_<name>.cpp). Most live in libraries loaded only for the
+  // command asked for (apps/command_libraries.h); `dflab --help` lists the others from placeholders.
   cli::add_score_command(app, ctx);
   cli::add_runs_commands(app, ctx);
-  cli::add_video_command(app, ctx);
-  cli::add_audio_command(app, ctx);
-  cli::add_model_command(app, ctx);
-  cli::add_synth_command(app, ctx);
-  cli::add_report_command(app, ctx);
-  cli::add_augment_command(app, ctx);
+  cli::add_compare_command(app, ctx);
+  try {
+    // A runtime plugin may build on any of dflab's classes: everything is loaded for it.
+    const bool plugins = std::find_if(argv + 1, argv + argc, [](const char* a) {
+                           return std::strcmp(a, "--plugin") == 0 || std::strncmp(a, "--plugin=", 9) == 0;
+                         }) != argv + argc;
+    const cli::CommandHome home = plugins ? cli::CommandHome::torch : cli::command_home(first_command(argc, argv));
+    for (cli::CommandHome h : {cli::CommandHome::media, cli::CommandHome::torch})
+      if (h <= home) cli::load_command_library(h).add_commands(app, ctx);
+    cli::add_command_placeholders(app, ctx);
+  } catch (const std::exception& e) {
+    cli::error(e.what());
+    return cli::exit_failure;
+  }
 
   try {
     app.parse(argc, argv);

@@ -4,7 +4,7 @@
 // train_peer.py: torchvision resnet18 with a 1-logit fc, the same Meso-4) alternately and writes
 // the table of reports/train_bench.md.
 //
-// Memory as the dflab program has it: keep_freed_memory_in_process() (experiments/torch_runtime.h)
+// Memory as the dflab program has it: keep_freed_memory_in_process() (registry/process_memory.h)
 // unless DFLAB_MALLOC=default; the JSON says which ("malloc").
 //
 //   dflab_train_bench [--threads=2] [--batch=32] [--budget_s=6] [resnet18:112 resnet18:224 meso4:256 ...]
@@ -21,7 +21,7 @@
 
 #include <torch/torch.h>
 
-#include "experiments/torch_runtime.h"
+#include "registry/process_memory.h"
 
 #include "modalities/models/model.h"
 #include "modalities/models/register_models.h"

@@ -60,6 +60,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
     }
   }
   if (n_cols > 0 && path_col >= 0 && label_col >= 0) {
+    items.reserve(t.rows.size());
     for (const CsvRow& row : t.rows) {
       const auto pc = static_cast<std::size_t>(path_col);
       const std::string id = pc < row.fields.size() ? row.fields[pc] : std::string();

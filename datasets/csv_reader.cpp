@@ -1,5 +1,6 @@
 #include "datasets/csv_reader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -52,6 +53,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file,
 
   int line = 1;
   std::vector<CsvRow> rows;
+  rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);   // no regrowth copies
   while (i < n) {
     CsvRow row;
     row.line = line;

@@ -71,6 +71,11 @@ ItemCollector::ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& op
   if (!options_.root.empty()) root_ = absolute_path(options_.root);
 }
 
+void ItemCollector::reserve(std::size_t n) {
+  ds_.items.reserve(ds_.items.size() + n);
+  seen_.reserve(seen_.size() + n);
+}
+
 bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
   const auto [it, inserted] = seen_.emplace(item.id, file + ":" + std::to_string(line));
   if (!inserted) {

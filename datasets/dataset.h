@@ -108,6 +108,8 @@ class ItemCollector {
   ItemCollector(Dataset& ds, ProblemLog& log, const ReadOptions& options);
   // Returns false (and logs why) when the item was not added.
   bool add(VideoItem item, const std::string& file, int line);
+  // Room for `n` more items (a label file's row count), so a 100k-row file is not copied as it grows.
+  void reserve(std::size_t n);
 
  private:
   Dataset& ds_;

@@ -37,6 +37,7 @@ void read_list(const std::string& file, const std::string& split, bool labeled, 
     log.add(file, t.header.line, "", "no rows after the header");
     return;
   }
+  items.reserve(t.rows.size());
   int name_col = 0, label_col = 1;
   std::size_t n_cols = labeled ? 2 : 0;
   if (t.has_header) {

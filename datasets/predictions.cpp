@@ -45,6 +45,8 @@ PredictionList read_predictions(const std::string& path, ProblemPolicy policy) {
   }
   std::unordered_map<std::string, int> seen;
   if (n_cols > 0) {
+    seen.reserve(t.rows.size());
+    out.items.reserve(t.rows.size());
     for (const CsvRow& row : t.rows) {
       const auto nc = static_cast<std::size_t>(name_col);
       const std::string id = nc < row.fields.size() ? row.fields[nc] : std::string();

@@ -111,6 +111,9 @@ ExportResult export_run(Registry& registry, const ExportRequest& req) {
       throw std::runtime_error(r.run + ": --format torchscript needs a run of the torchscript plugin; " + r.plugin +
                                " is a libtorch C++ module, which libtorch can neither script nor trace. Export the state "
                                "dict (--format state_dict) and script it in Python: torch.jit.script(model)");
+    // torch::jit's save, unlike write_state_dict, does not make the folder.
+    std::error_code ec;
+    if (fs::path(req.out).has_parent_path()) fs::create_directories(fs::path(req.out).parent_path(), ec);
     ts->save(req.out);
     pytorch = {{"load", "torch.jit.load"}, {"input_layout", "as dflab_shape"}};
     r.has_python_twin = true;

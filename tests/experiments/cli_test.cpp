@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -121,6 +122,49 @@ TEST(Cli, CheckAcceptsARawWaveformExperiment) {
   EXPECT_EQ(bad.code, 1) << bad.out;
   EXPECT_NE(bad.err.find("short.toml:12:"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("samples"), std::string::npos) << bad.err;
+  fs::remove_all(dir);
+}
+
+// Commands that build no model start without libtorch (apps/torch_commands.h): pointed at a torch
+// commands library that does not exist, they still work — model parameters are checked from the
+// catalog — while a torch command says which file it needed.
+TEST(Cli, CommandsThatBuildNoModelWorkWithoutTheTorchLibrary) {
+  const fs::path dir = fs::temp_directory_path() / ("dflab_cli_no_torch_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "data");
+  std::ofstream(dir / "exp.toml") << "[experiment]\nname = \"m\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                                  << "[[models]]\nname = \"v\"\nplugin = \"efficientnet_b0\"\nmodality = \"video\"\n"
+                                  << "input_size = 96\n";
+  std::ofstream(dir / "typo.toml") << "[experiment]\nname = \"m\"\n[data]\nformat = \"csv\"\nroot = \"data\"\n"
+                                   << "[[models]]\nname = \"v\"\nplugin = \"efficientnet_b0\"\nmodality = \"video\"\n"
+                                   << "input_sise = 96\n";
+  const std::string missing = (dir / "no" / "libdflab_torch_commands.so").string();
+  ::setenv("DFLAB_TORCH_COMMANDS", missing.c_str(), 1);
+
+  auto help = run_dflab("--help");
+  EXPECT_EQ(help.code, 0) << help.err;
+  for (const char* cmd : {"run", "predict", "export", "serve", "model", "info", "score", "runs"})
+    EXPECT_NE(help.out.find(std::string("  ") + cmd + " "), std::string::npos) << cmd << "\n" << help.out;
+  auto models = run_dflab("plugins --kind model --json");
+  EXPECT_EQ(models.code, 0) << models.err;
+  EXPECT_NE(models.out.find("\"efficientnet_b0\""), std::string::npos);
+  auto good = run_dflab("check " + (dir / "exp.toml").string());
+  EXPECT_EQ(good.code, 0) << good.err;
+  auto typo = run_dflab("check " + (dir / "typo.toml").string());
+  EXPECT_EQ(typo.code, 1);
+  EXPECT_NE(typo.err.find("typo.toml:10:"), std::string::npos) << typo.err;
+  EXPECT_NE(typo.err.find("input_sise"), std::string::npos) << typo.err;
+
+  for (const std::string& cmd : {"run " + (dir / "exp.toml").string(), std::string("info")}) {
+    auto r = run_dflab(cmd);
+    EXPECT_EQ(r.code, 1) << cmd;
+    EXPECT_NE(r.err.find(missing), std::string::npos) << cmd << ": " << r.err;
+  }
+  ::unsetenv("DFLAB_TORCH_COMMANDS");
+
+  // With the library loaded (a runtime plugin loads it first), the models are the same declarations.
+  auto loaded = run_dflab(std::string("--plugin ") + SAMPLE_PLUGIN_PATH + " plugins --kind model --json");
+  EXPECT_EQ(loaded.code, 0) << loaded.err;
+  EXPECT_EQ(nlohmann::json::parse(loaded.out), nlohmann::json::parse(models.out));
   fs::remove_all(dir);
 }
 

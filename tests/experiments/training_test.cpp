@@ -25,7 +25,7 @@
 #include "experiments/training/file_digest.h"
 #include "experiments/training/lr_schedule.h"
 #include "experiments/training/trainer.h"
-#include "experiments/torch_runtime.h"
+#include "registry/process_memory.h"
 #include "metrics/binary_metrics.h"
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/models/model.h"
