@@ -144,6 +144,9 @@ const std::vector<SectionSchema>& experiment_schema() {
                   "process-group backend of a distributed run (dflab run --nproc N, or RANK/WORLD_SIZE set): "
                   "auto = nccl with a CUDA libtorch that has it, else gloo; the same for every model")
             .one_of({"auto", "gloo", "nccl"}),
+        P::boolean("sync_bn", false,
+                   "distributed runs: batch norm normalises with the statistics of the batch over all ranks "
+                   "(PyTorch's SyncBatchNorm) instead of each rank's share; no effect in one process"),
         P::boolean("mixed_precision", false,
                    "bfloat16 autocast on CUDA; no effect on CPU (the run warns, and its dtype param says float32)"),
         P::integer("workers", 2, "data loading threads").range(0, 64),

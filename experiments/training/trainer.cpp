@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -13,6 +14,7 @@
 #include "experiments/training/checkpoint.h"
 #include "experiments/training/distributed.h"
 #include "experiments/training/file_digest.h"
+#include "modalities/models/batch_norm.h"
 #include "metrics/binary_metrics.h"
 #include "registry/interrupt.h"
 
@@ -43,6 +45,7 @@ TrainSettings TrainSettings::from(const Params& p, std::uint64_t seed) {
   s.samples_per_video = static_cast<int>(p.integer("samples_per_video"));
   s.tta_flip = p.boolean("tta_flip");
   s.real_only = p.boolean("real_only");
+  s.sync_bn = p.boolean("sync_bn");
   s.seed = seed;
   return s;
 }
@@ -188,6 +191,16 @@ std::vector<torch::Tensor> buffers_of(const Model& model) {
     if (!params.count(t.data_ptr())) out.push_back(t);
   return out;
 }
+
+// Batch norm's statistics summed over the process group.
+class GroupStatsReducer : public nn::BatchStatsReducer {
+ public:
+  explicit GroupStatsReducer(DistributedGroup& group) : group_(group) {}
+  void all_reduce_sum(std::vector<torch::Tensor>& tensors) override { group_.all_reduce_sum(tensors); }
+
+ private:
+  DistributedGroup& group_;
+};
 
 // Every rank takes rank 0's `tensors` (in place, under no_grad: parameters are leaves).
 void broadcast_from_main(DistributedGroup& group, std::vector<torch::Tensor> tensors) {
@@ -401,6 +414,9 @@ TrainResult Trainer::fit(bool resume) {
   c.world_size = world_;
   std::unique_ptr<GradientAverager> averager;
   if (group_) averager = std::make_unique<GradientAverager>(*group_, model_.parameters());
+  std::optional<GroupStatsReducer> bn_reducer;
+  std::optional<nn::SyncBatchNormScope> sync_bn;   // training steps only: validation is in eval mode
+  if (group_ && s_.sync_bn) sync_bn.emplace(bn_reducer.emplace(*group_));
 
   for (int epoch = c.last_epoch + 1; epoch < s_.epochs && !c.stopped; ++epoch) {
     const auto e0 = std::chrono::steady_clock::now();

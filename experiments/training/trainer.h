@@ -64,6 +64,8 @@ struct TrainSettings {
   // Train on real videos alone (SBI): each batch holds batch/2 real units, each beside a copy
   // that the model's blending augmentation makes fake; fake training videos are left out.
   bool real_only = false;
+  // Distributed: batch statistics over every rank's share of the batch (modalities/models/batch_norm.h).
+  bool sync_bn = false;
   std::uint64_t seed = 42;
 
   // From a validated [[models]] train table (experiment_schema "models.train").

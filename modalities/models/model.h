@@ -23,6 +23,7 @@
 
 #include <torch/torch.h>
 
+#include "modalities/models/batch_norm.h"   // every model's batch norm: torch's, or synced over ranks
 #include "modalities/models/input_spec.h"
 #include "registry/registry.h"
 

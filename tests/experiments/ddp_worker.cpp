@@ -6,7 +6,9 @@
 //
 // Model: a two-layer perceptron without batch norm, so that 2 ranks x batch b and 1 process x
 // batch 2b compute the same gradients (per-rank batch statistics would differ from the whole
-// batch's). Data: 24 videos x 2 windows of 16 x 32 values, fakes shifted.
+// batch's). DDP_WORKER_BATCH_NORM=local|sync in the environment puts a batch norm between the
+// layers, trained with sync_bn off or on. Data: 24 videos x 2 windows of 16 x 32 values, fakes
+// shifted.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -51,7 +53,14 @@ class TinySource : public SampleSource {
 
 class Perceptron : public Model {
  public:
-  Perceptron() : net_(torch::nn::Linear(16 * 32, 8), torch::nn::Functional(torch::relu), torch::nn::Linear(8, 1)) {}
+  explicit Perceptron(bool batch_norm) {
+    // No bias before a batch norm: its gradient is zero up to rounding, which Adam would turn into
+    // steps of size lr in arbitrary directions.
+    net_->push_back(torch::nn::Linear(torch::nn::LinearOptions(16 * 32, 8).bias(!batch_norm)));
+    if (batch_norm) net_->push_back(nn::BatchNorm1d(8));
+    net_->push_back(torch::nn::Functional(torch::relu));
+    net_->push_back(torch::nn::Linear(8, 1));
+  }
   InputSpec input() const override {
     InputSpec in;
     in.modality = Modality::audio;
@@ -65,6 +74,7 @@ class Perceptron : public Model {
   std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
     std::vector<std::pair<std::string, torch::Tensor>> out;
     for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
+    for (const auto& b : net_->named_buffers()) out.emplace_back(b.key(), b.value());
     return out;
   }
   void train(bool on) override { net_->train(on); }
@@ -97,8 +107,10 @@ int worker(int argc, char** argv) {
   register_builtin_plugins(reg);
   auto agg = reg.create<Aggregator>(kind::aggregator, "mean", reg.defaults(kind::aggregator, "mean"));
   TinySource train(24, 0), val(10, 100);   // 10 val videos: an uneven split over 2 or 3 ranks
+  const char* bn = std::getenv("DDP_WORKER_BATCH_NORM");
+  const std::string batch_norm = bn ? bn : "";
   torch::manual_seed(3);
-  Perceptron model;
+  Perceptron model(!batch_norm.empty());
   TrainSettings s;
   s.epochs = epochs;
   s.batch = batch;
@@ -107,6 +119,7 @@ int worker(int argc, char** argv) {
   s.workers = 0;
   s.device = "cpu";
   s.seed = 11;
+  s.sync_bn = batch_norm == "sync";
   Trainer trainer(model, train, &val, *agg, s, {}, ckpt);
   if (group) trainer.distribute(group);
   std::ofstream f(out + "." + std::to_string(group ? group->rank() : 0));

@@ -36,8 +36,15 @@ TEST(DistributedRun, TwoLocalRanksGiveTheShapeOfOneProcessAndRecordTheGroup) {
   fs::create_directories(dir / "one");
   fs::create_directories(dir / "two");
   make_tiny_dataset((dir / "data").string());
-  for (const char* d : {"one", "two"})
-    std::ofstream(dir / d / "exp.toml") << tiny_experiment_toml((dir / "data").string(), 2, 2, /*threads=*/1);
+  const std::string toml = tiny_experiment_toml((dir / "data").string(), 2, 2, /*threads=*/1);
+  std::ofstream(dir / "one" / "exp.toml") << toml;
+  // The two ranks sync the video model's batch norm (meso4 has four).
+  std::string synced = toml;
+  const std::string video_train = "modality = \"video\"\ntrain = { epochs = 2, batch = 8, workers = 1 }";
+  ASSERT_NE(synced.find(video_train), std::string::npos);
+  synced.replace(synced.find(video_train), video_train.size(),
+                 "modality = \"video\"\ntrain = { epochs = 2, batch = 8, workers = 1, sync_bn = true }");
+  std::ofstream(dir / "two" / "exp.toml") << synced;
 
   const auto one = run_dflab("run " + (dir / "one" / "exp.toml").string() + " --json");
   ASSERT_EQ(one.code, 0) << one.err;
@@ -56,6 +63,9 @@ TEST(DistributedRun, TwoLocalRanksGiveTheShapeOfOneProcessAndRecordTheGroup) {
   auto p = params_of(db, "tiny/video");
   EXPECT_EQ(p["world_size"], "2");
   EXPECT_EQ(p["backend"], "gloo");
+  bool recorded = false;
+  for (const auto& [k, v] : p) recorded |= v.find("sync_bn=true") != std::string::npos || (k.find("sync_bn") != std::string::npos && v == "true");
+  EXPECT_TRUE(recorded) << "sync_bn is not among the run's params";
   p = params_of((dir / "one" / "runs.sqlite").string(), "tiny/video");
   EXPECT_EQ(p["world_size"], "1");
   EXPECT_EQ(p["backend"], "none");

@@ -186,6 +186,46 @@ TEST_F(Distributed, TwoRanksEndEqualAndMatchOneProcessWithTwiceTheBatch) {
   EXPECT_TRUE(fs::exists(path("ckpt2") + "/best.pt"));
 }
 
+// Largest |a - b| over every tensor of `b` (which `a` must hold with the same sizes), and where.
+std::pair<double, std::string> max_difference(const WorkerOutput& a, const WorkerOutput& b) {
+  std::pair<double, std::string> worst{0.0, ""};
+  for (const auto& [name, v] : b.tensors) {
+    EXPECT_EQ(a.tensors.count(name), 1u) << name;
+    if (!a.tensors.count(name)) continue;
+    EXPECT_EQ(a.tensors.at(name).size(), v.size()) << name;
+    for (std::size_t i = 0; i < std::min(v.size(), a.tensors.at(name).size()); ++i)
+      if (std::abs(a.tensors.at(name)[i] - v[i]) > worst.first) worst = {std::abs(a.tensors.at(name)[i] - v[i]), name};
+  }
+  return worst;
+}
+
+// With a batch norm in the model, sync_bn makes 2 ranks x batch 4 train as 1 process x batch 8:
+// weights and running statistics agree; per-rank statistics (sync_bn off) do not.
+TEST_F(Distributed, SyncBatchNormMakesTwoRanksTrainAsOneProcessWithTwiceTheBatch) {
+  ::setenv("DDP_WORKER_BATCH_NORM", "sync", 1);
+  const std::vector<int> synced = run_ranks(2, 4, 2, path("sync"), path("ckpt_sync"));
+  const std::vector<int> one = run_ranks(1, 8, 2, path("one"), path("ckpt_one"));
+  ::setenv("DDP_WORKER_BATCH_NORM", "local", 1);
+  const std::vector<int> local = run_ranks(2, 4, 2, path("local"), path("ckpt_local"));
+  ::unsetenv("DDP_WORKER_BATCH_NORM");
+  ASSERT_EQ(synced, (std::vector<int>{0, 0})) << slurp(path("sync.err0")) << slurp(path("sync.err1"));
+  ASSERT_EQ(one, std::vector<int>{0}) << slurp(path("one.err0"));
+  ASSERT_EQ(local, (std::vector<int>{0, 0})) << slurp(path("local.err0"));
+
+  const WorkerOutput s0 = read_output(path("sync.0")), s1 = read_output(path("sync.1"));
+  const WorkerOutput single = read_output(path("one.0")), l0 = read_output(path("local.0"));
+  ASSERT_EQ(single.tensors.size(), 8u);   // Linear weight; BN weight, bias; Linear weight, bias; BN mean, var, count
+  ASSERT_TRUE(single.tensors.count("1.running_mean") && single.tensors.count("1.running_var")) << single.tensors.size();
+  EXPECT_EQ(s0.tensors, s1.tensors);
+  const auto synced_diff = max_difference(s0, single), local_diff = max_difference(l0, single);
+  EXPECT_LT(synced_diff.first, 1e-5) << synced_diff.second;
+  EXPECT_GT(local_diff.first, 1e-4) << "per-rank statistics should have trained another model";
+  EXPECT_EQ(s0.epochs.size(), single.epochs.size());
+  for (std::size_t e = 0; e < std::min(s0.epochs.size(), single.epochs.size()); ++e)
+    EXPECT_EQ(s0.epochs[e].substr(0, 20), single.epochs[e].substr(0, 20)) << s0.epochs[e] << "\n" << single.epochs[e];
+  EXPECT_EQ(s0.best, single.best);
+}
+
 TEST_F(Distributed, ADeadRankFailsTheOthersWithAClearMessage) {
   // Rank 1 is SIGKILLed after its second optimiser step, mid-epoch.
   const auto t0 = std::chrono::steady_clock::now();

@@ -18,11 +18,11 @@ class AasistBlockImpl : public torch::nn::Module {
     // bn1 of the non-first blocks: see the header. Its output is discarded by the reference, so it
     // never gets a gradient there either; frozen so that optimisers and checks know it.
     if (!first) {
-      bn1 = register_module("bn1", torch::nn::BatchNorm2d(in));
+      bn1 = register_module("bn1", nn::BatchNorm2d(in));
       for (auto& p : bn1->parameters()) p.set_requires_grad(false);
     }
     conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(in, out, {2, 3}).padding({1, 1})));
-    bn2 = register_module("bn2", torch::nn::BatchNorm2d(out));
+    bn2 = register_module("bn2", nn::BatchNorm2d(out));
     conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(out, out, {2, 3}).padding({0, 1})));
     if (in != out)
       conv_downsample = register_module("conv_downsample", torch::nn::Conv2d(Conv2dOptions(in, out, {1, 3}).padding({0, 1})));
@@ -35,7 +35,7 @@ class AasistBlockImpl : public torch::nn::Module {
   }
 
  private:
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv_downsample{nullptr};
 };
 TORCH_MODULE(AasistBlock);
@@ -68,7 +68,7 @@ AasistImpl::AasistImpl(const AasistOptions& o) : o_(o) {
   if (o.blocks.size() != 6 || o.blocks[0].first != 1)
     throw std::invalid_argument("aasist: the encoder has 6 blocks and the first takes 1 channel");
   sinc_ = mel_sinc_filters(o.sinc_filters, o.sinc_length, o.sample_rate);
-  first_bn = register_module("first_bn", torch::nn::BatchNorm2d(1));
+  first_bn = register_module("first_bn", nn::BatchNorm2d(1));
   drop = register_module("drop", torch::nn::Dropout(0.5));
   drop_way = register_module("drop_way", torch::nn::Dropout(0.2));
   encoder = register_module("encoder", Chain());

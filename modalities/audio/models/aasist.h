@@ -55,7 +55,7 @@ class AasistImpl : public torch::nn::Module {
  private:
   AasistOptions o_;
   torch::Tensor sinc_;   // [sinc_filters, 1, K], fixed: not a parameter, not a buffer (as the reference)
-  torch::nn::BatchNorm2d first_bn{nullptr};
+  nn::BatchNorm2d first_bn{nullptr};
   torch::nn::Dropout drop{nullptr}, drop_way{nullptr};
   Chain encoder{nullptr};   // encoder.i.0 = Residual_block i
   torch::Tensor pos_S, master1, master2;

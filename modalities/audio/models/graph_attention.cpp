@@ -20,7 +20,7 @@ torch::Tensor pairwise_products(const torch::Tensor& x) {
 }
 
 // BatchNorm1d over every node: [N, n, d] viewed as [N * n, d].
-torch::Tensor node_batch_norm(torch::nn::BatchNorm1d& bn, const torch::Tensor& x) {
+torch::Tensor node_batch_norm(nn::BatchNorm1d& bn, const torch::Tensor& x) {
   return bn(x.reshape({-1, x.size(-1)})).view(x.sizes());
 }
 
@@ -32,7 +32,7 @@ GraphAttentionLayerImpl::GraphAttentionLayerImpl(std::int64_t in_dim, std::int64
   att_weight = attention_weight(*this, "att_weight", out_dim);
   proj_with_att = register_module("proj_with_att", torch::nn::Linear(in_dim, out_dim));
   proj_without_att = register_module("proj_without_att", torch::nn::Linear(in_dim, out_dim));
-  bn = register_module("bn", torch::nn::BatchNorm1d(out_dim));
+  bn = register_module("bn", nn::BatchNorm1d(out_dim));
   input_drop = register_module("input_drop", torch::nn::Dropout(0.2));
 }
 
@@ -59,7 +59,7 @@ HtrgGraphAttentionLayerImpl::HtrgGraphAttentionLayerImpl(std::int64_t in_dim, st
   proj_without_att = register_module("proj_without_att", torch::nn::Linear(in_dim, out_dim));
   proj_with_attM = register_module("proj_with_attM", torch::nn::Linear(in_dim, out_dim));
   proj_without_attM = register_module("proj_without_attM", torch::nn::Linear(in_dim, out_dim));
-  bn = register_module("bn", torch::nn::BatchNorm1d(out_dim));
+  bn = register_module("bn", nn::BatchNorm1d(out_dim));
   input_drop = register_module("input_drop", torch::nn::Dropout(0.2));
 }
 

@@ -10,6 +10,8 @@
 
 #include <torch/torch.h>
 
+#include "modalities/models/batch_norm.h"
+
 namespace dflab {
 
 // GraphAttentionLayer: x [N, n, in_dim] -> [N, n, out_dim]. Attention between every pair of
@@ -24,7 +26,7 @@ class GraphAttentionLayerImpl : public torch::nn::Module {
   double temperature_;
   torch::nn::Linear att_proj{nullptr}, proj_with_att{nullptr}, proj_without_att{nullptr};
   torch::Tensor att_weight;   // [out_dim, 1]
-  torch::nn::BatchNorm1d bn{nullptr};
+  nn::BatchNorm1d bn{nullptr};
   torch::nn::Dropout input_drop{nullptr};
 };
 TORCH_MODULE(GraphAttentionLayer);
@@ -43,7 +45,7 @@ class HtrgGraphAttentionLayerImpl : public torch::nn::Module {
   torch::nn::Linear proj_type1{nullptr}, proj_type2{nullptr}, att_proj{nullptr}, att_projM{nullptr};
   torch::Tensor att_weight11, att_weight22, att_weight12, att_weightM;   // [out_dim, 1] each
   torch::nn::Linear proj_with_att{nullptr}, proj_without_att{nullptr}, proj_with_attM{nullptr}, proj_without_attM{nullptr};
-  torch::nn::BatchNorm1d bn{nullptr};
+  nn::BatchNorm1d bn{nullptr};
   torch::nn::Dropout input_drop{nullptr};
 };
 TORCH_MODULE(HtrgGraphAttentionLayer);

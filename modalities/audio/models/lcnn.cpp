@@ -14,7 +14,7 @@ torch::nn::Functional mfm() {
 torch::nn::Conv2d conv(std::int64_t in, std::int64_t out, std::int64_t k) {
   return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).padding(k / 2));
 }
-torch::nn::BatchNorm2d bn(std::int64_t c) { return torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).affine(false)); }
+nn::BatchNorm2d bn(std::int64_t c) { return nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).affine(false)); }
 torch::nn::MaxPool2d pool() { return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)); }
 
 }  // namespace

@@ -10,7 +10,7 @@ MelCnnImpl::MelCnnImpl(const MelCnnOptions& o) : o_(o) {
   for (std::int64_t c : {16, 32, 64, 128}) {
     const auto out = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::lround(static_cast<double>(c) * o.width)));
     features->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1).bias(false)));
-    features->push_back(torch::nn::BatchNorm2d(out));
+    features->push_back(nn::BatchNorm2d(out));
     features->push_back(torch::nn::ReLU());
     features->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
     in = out;

@@ -21,11 +21,11 @@ class RawNet2BlockImpl : public torch::nn::Module {
     // bn1 of the non-first blocks: see the header. Its output is discarded by the reference, so it
     // never gets a gradient there either; frozen so that optimisers and checks know it.
     if (!first) {
-      bn1 = register_module("bn1", torch::nn::BatchNorm1d(in));
+      bn1 = register_module("bn1", nn::BatchNorm1d(in));
       for (auto& p : bn1->parameters()) p.set_requires_grad(false);
     }
     conv1 = register_module("conv1", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 3).padding(1)));
-    bn2 = register_module("bn2", torch::nn::BatchNorm1d(out));
+    bn2 = register_module("bn2", nn::BatchNorm1d(out));
     conv2 = register_module("conv2", torch::nn::Conv1d(torch::nn::Conv1dOptions(out, out, 3).padding(1)));
     if (in != out)
       conv_downsample = register_module("conv_downsample", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 1)));
@@ -38,7 +38,7 @@ class RawNet2BlockImpl : public torch::nn::Module {
   }
 
  private:
-  torch::nn::BatchNorm1d bn1{nullptr}, bn2{nullptr};
+  nn::BatchNorm1d bn1{nullptr}, bn2{nullptr};
   torch::nn::Conv1d conv1{nullptr}, conv2{nullptr}, conv_downsample{nullptr};
 };
 TORCH_MODULE(RawNet2Block);
@@ -49,7 +49,7 @@ RawNet2Impl::RawNet2Impl(const RawNet2Options& o) : o_(o) {
   if (o.gru_units <= 0 || o.gru_layers <= 0 || o.fc_units <= 0)
     throw std::invalid_argument("rawnet2: gru_units, gru_layers and fc_units must be positive");
   sinc_ = mel_sinc_filters(kSincFilters, kSincLength, o.sample_rate);
-  first_bn = register_module("first_bn", torch::nn::BatchNorm1d(kSincFilters));
+  first_bn = register_module("first_bn", nn::BatchNorm1d(kSincFilters));
   for (int i = 0; i < 6; ++i)
     blocks_.push_back(register_module("block" + std::to_string(i),
                                       torch::nn::Sequential(RawNet2Block(kBlockChannels[i][0], kBlockChannels[i][1], i == 0))));
@@ -58,7 +58,7 @@ RawNet2Impl::RawNet2Impl(const RawNet2Options& o) : o_(o) {
     fc_attention_.push_back(register_module("fc_attention" + std::to_string(i), torch::nn::Sequential(torch::nn::Linear(c, c))));
   }
   const std::int64_t c = kBlockChannels[5][1];
-  bn_before_gru = register_module("bn_before_gru", torch::nn::BatchNorm1d(c));
+  bn_before_gru = register_module("bn_before_gru", nn::BatchNorm1d(c));
   gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(c, o.gru_units).num_layers(o.gru_layers).batch_first(true)));
   fc1_gru = register_module("fc1_gru", torch::nn::Linear(o.gru_units, o.fc_units));
   fc2_gru = register_module("fc2_gru", torch::nn::Linear(o.fc_units, 1));

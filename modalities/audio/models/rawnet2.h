@@ -42,7 +42,7 @@ class RawNet2Impl : public torch::nn::Module {
  private:
   RawNet2Options o_;
   torch::Tensor sinc_;   // [sinc_filters, 1, K], fixed: not a parameter, not a buffer (as the reference)
-  torch::nn::BatchNorm1d first_bn{nullptr}, bn_before_gru{nullptr};
+  nn::BatchNorm1d first_bn{nullptr}, bn_before_gru{nullptr};
   std::vector<torch::nn::Sequential> blocks_;         // block0..block5, each Sequential(Residual_block)
   std::vector<torch::nn::Sequential> fc_attention_;   // fc_attention0..5, each Sequential(Linear)
   torch::nn::GRU gru{nullptr};

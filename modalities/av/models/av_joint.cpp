@@ -11,7 +11,7 @@ torch::nn::Sequential conv_stream(std::int64_t in_channels, std::int64_t embed) 
   std::int64_t c = in_channels;
   for (std::int64_t out : {32, 64}) {
     s->push_back(torch::nn::Conv2d(Conv2dOptions(c, out, 3).stride(2).padding(1).bias(false)));
-    s->push_back(torch::nn::BatchNorm2d(out));
+    s->push_back(nn::BatchNorm2d(out));
     s->push_back(torch::nn::ReLU());
     c = out;
   }

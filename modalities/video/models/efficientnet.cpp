@@ -48,7 +48,7 @@ Chain conv_bn(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t st
   // With stride 1 and an odd kernel, SAME is the symmetric (k - 1) / 2 torch uses anyway.
   if (o.tf_same_padding && stride > 1) s->push_back(Conv2dSame(conv));
   else s->push_back(torch::nn::Conv2d(conv.padding((k - 1) / 2)));
-  s->push_back(torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(o.bn_eps).momentum(o.bn_momentum)));
+  s->push_back(nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(o.bn_eps).momentum(o.bn_momentum)));
   if (act) s->push_back(torch::nn::SiLU());
   return s;
 }

@@ -30,7 +30,7 @@ TORCH_MODULE(TemporalConv);
 
 Chain conv_bn(std::int64_t in, std::int64_t out, std::int64_t k, std::int64_t stride, std::int64_t groups, bool act) {
   Chain s(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding((k - 1) / 2).groups(groups).bias(false)),
-          torch::nn::BatchNorm2d(out));
+          nn::BatchNorm2d(out));
   if (act) s->push_back(torch::nn::SiLU());
   return s;
 }
@@ -58,7 +58,7 @@ class MBConv3dImpl : public torch::nn::Module {
     const std::int64_t expanded = make_divisible(static_cast<double>(in * expand));
     block = torch::nn::Sequential();
     if (expanded != in)   // the temporal expansion: 3x1x1 over frames, then BN + SiLU per frame
-      block->push_back(Chain(TemporalConv(in, expanded, frames), torch::nn::BatchNorm2d(expanded), torch::nn::SiLU()));
+      block->push_back(Chain(TemporalConv(in, expanded, frames), nn::BatchNorm2d(expanded), torch::nn::SiLU()));
     block->push_back(conv_bn(expanded, expanded, k, stride, expanded, true));   // depthwise
     block->push_back(SqueezeExcitation(expanded, std::max<std::int64_t>(1, in / 4)));
     block->push_back(conv_bn(expanded, out, 1, 1, 1, false));

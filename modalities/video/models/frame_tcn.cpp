@@ -24,9 +24,9 @@ FrameTcnImpl::FrameTcnImpl(const FrameTcnOptions& o) : o_(o) {
   }
   using torch::nn::Conv1dOptions;
   tconv1 = register_module("tconv1", torch::nn::Conv1d(Conv1dOptions(features, o.hidden, o.kernel).padding(o.kernel / 2).bias(false)));
-  tbn1 = register_module("tbn1", torch::nn::BatchNorm1d(o.hidden));
+  tbn1 = register_module("tbn1", nn::BatchNorm1d(o.hidden));
   tconv2 = register_module("tconv2", torch::nn::Conv1d(Conv1dOptions(o.hidden, o.hidden, o.kernel).padding(o.kernel / 2).bias(false)));
-  tbn2 = register_module("tbn2", torch::nn::BatchNorm1d(o.hidden));
+  tbn2 = register_module("tbn2", nn::BatchNorm1d(o.hidden));
   drop = register_module("drop", torch::nn::Dropout(o.dropout));
   fc = register_module("fc", torch::nn::Linear(o.hidden, 1));
 }

@@ -32,7 +32,7 @@ class FrameTcnImpl : public torch::nn::Module {
   ResNet resnet{nullptr};               // one of the two backbones is set
   EfficientNet efficientnet{nullptr};
   torch::nn::Conv1d tconv1{nullptr}, tconv2{nullptr};
-  torch::nn::BatchNorm1d tbn1{nullptr}, tbn2{nullptr};
+  nn::BatchNorm1d tbn1{nullptr}, tbn2{nullptr};
   torch::nn::Dropout drop{nullptr};
   torch::nn::Linear fc{nullptr};
 };

@@ -21,12 +21,12 @@ class BasicBlockImpl : public torch::nn::Module {
  public:
   BasicBlockImpl(bool temporal, std::int64_t in, std::int64_t planes, std::int64_t stride) {
     conv1 = register_module("conv1", torch::nn::Sequential(conv_maker(temporal, in, planes, stride),
-                                                           torch::nn::BatchNorm3d(planes), torch::nn::ReLU()));
-    conv2 = register_module("conv2", torch::nn::Sequential(conv_maker(temporal, planes, planes, 1), torch::nn::BatchNorm3d(planes)));
+                                                           nn::BatchNorm3d(planes), torch::nn::ReLU()));
+    conv2 = register_module("conv2", torch::nn::Sequential(conv_maker(temporal, planes, planes, 1), nn::BatchNorm3d(planes)));
     if (stride != 1 || in != planes) {   // get_downsample_stride: (s, s, s) or (1, s, s)
       const std::int64_t st = temporal ? stride : 1;
       downsample = register_module("downsample", torch::nn::Sequential(conv3d(in, planes, {1, 1, 1}, {st, stride, stride}, {0, 0, 0}),
-                                                                       torch::nn::BatchNorm3d(planes)));
+                                                                       nn::BatchNorm3d(planes)));
     }
   }
   torch::Tensor forward(const torch::Tensor& x) {
@@ -43,7 +43,7 @@ TORCH_MODULE(BasicBlock);
 Mc3Impl::Mc3Impl(const Mc3Options& o) : o_(o) {
   // BasicStem: 3x7x7, stride (1, 2, 2).
   stem = register_module("stem", torch::nn::Sequential(conv3d(o.in_channels, 64, {3, 7, 7}, {1, 2, 2}, {1, 3, 3}),
-                                                       torch::nn::BatchNorm3d(64), torch::nn::ReLU()));
+                                                       nn::BatchNorm3d(64), torch::nn::ReLU()));
   std::int64_t in = 64;
   torch::nn::Sequential* layers[] = {&layer1, &layer2, &layer3, &layer4};
   for (int s = 0; s < 4; ++s) {

@@ -18,13 +18,13 @@ Meso4Impl::Meso4Impl(const Meso4Options& o) : o_(o) {
   using torch::nn::Conv2dOptions;
   // Keras padding='same' for odd kernels = padding k/2.
   conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(o.in_channels, c8, 3).padding(1)));
-  bn1 = register_module("bn1", torch::nn::BatchNorm2d(c8));
+  bn1 = register_module("bn1", nn::BatchNorm2d(c8));
   conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(c8, c8, 5).padding(2)));
-  bn2 = register_module("bn2", torch::nn::BatchNorm2d(c8));
+  bn2 = register_module("bn2", nn::BatchNorm2d(c8));
   conv3 = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(c8, c16, 5).padding(2)));
-  bn3 = register_module("bn3", torch::nn::BatchNorm2d(c16));
+  bn3 = register_module("bn3", nn::BatchNorm2d(c16));
   conv4 = register_module("conv4", torch::nn::Conv2d(Conv2dOptions(c16, c16, 5).padding(2)));
-  bn4 = register_module("bn4", torch::nn::BatchNorm2d(c16));
+  bn4 = register_module("bn4", nn::BatchNorm2d(c16));
   const std::int64_t side = o.input_size / 32;
   fc1 = register_module("fc1", torch::nn::Linear(c16 * side * side, 16));
   fc2 = register_module("fc2", torch::nn::Linear(16, 1));

@@ -34,13 +34,13 @@ MesoInception4Impl::MesoInception4Impl(const MesoInception4Options& o) : o_(o) {
   if (o.input_size % 32 != 0)
     throw std::invalid_argument("mesoinception4: input_size " + std::to_string(o.input_size) + " is not a multiple of 32");
   inc1 = register_module("inc1", inception(o.in_channels, 1, 4, 4, 2));   // -> 11 channels
-  bn1 = register_module("bn1", torch::nn::BatchNorm2d(11));
+  bn1 = register_module("bn1", nn::BatchNorm2d(11));
   inc2 = register_module("inc2", inception(11, 2, 4, 4, 2));              // -> 12 channels
-  bn2 = register_module("bn2", torch::nn::BatchNorm2d(12));
+  bn2 = register_module("bn2", nn::BatchNorm2d(12));
   conv3 = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(12, 16, 5).padding(2)));
-  bn3 = register_module("bn3", torch::nn::BatchNorm2d(16));
+  bn3 = register_module("bn3", nn::BatchNorm2d(16));
   conv4 = register_module("conv4", torch::nn::Conv2d(Conv2dOptions(16, 16, 5).padding(2)));
-  bn4 = register_module("bn4", torch::nn::BatchNorm2d(16));
+  bn4 = register_module("bn4", nn::BatchNorm2d(16));
   const std::int64_t side = o.input_size / 32;
   fc1 = register_module("fc1", torch::nn::Linear(16 * side * side, 16));
   fc2 = register_module("fc2", torch::nn::Linear(16, 1));

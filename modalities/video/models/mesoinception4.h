@@ -23,7 +23,7 @@ class MesoInception4Impl : public torch::nn::Module {
  private:
   MesoInception4Options o_;
   torch::nn::ModuleList inc1{nullptr}, inc2{nullptr};   // the four branches of each inception layer
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, bn4{nullptr};
+  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, bn4{nullptr};
   torch::nn::Conv2d conv3{nullptr}, conv4{nullptr};
   torch::nn::Linear fc1{nullptr}, fc2{nullptr};
   torch::nn::Dropout drop{nullptr};

@@ -20,7 +20,7 @@ Chain conv_bn_relu6(std::int64_t in, std::int64_t out, std::int64_t kernel, std:
                                      .padding((kernel - 1) / 2)
                                      .groups(groups)
                                      .bias(false)),
-               torch::nn::BatchNorm2d(out), torch::nn::ReLU6());
+               nn::BatchNorm2d(out), torch::nn::ReLU6());
 }
 
 class InvertedResidualImpl : public torch::nn::Module {
@@ -32,7 +32,7 @@ class InvertedResidualImpl : public torch::nn::Module {
     if (expand != 1) layers->push_back(conv_bn_relu6(in, hidden, 1, 1));
     layers->push_back(conv_bn_relu6(hidden, hidden, 3, stride, hidden));   // depthwise
     layers->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(hidden, out, 1).bias(false)));   // linear bottleneck
-    layers->push_back(torch::nn::BatchNorm2d(out));
+    layers->push_back(nn::BatchNorm2d(out));
     conv = register_module("conv", layers);
   }
   torch::Tensor forward(torch::Tensor x) { return residual_ ? x + conv->forward(x) : conv->forward(x); }

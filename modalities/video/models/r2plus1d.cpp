@@ -13,7 +13,7 @@ torch::nn::Conv3d conv3d(std::int64_t in, std::int64_t out, E3 k, E3 stride, E3 
 
 // torchvision Conv2Plus1D: 1x3x3 spatial -> BN -> ReLU -> 3x1x1 temporal.
 Chain conv2plus1d(std::int64_t in, std::int64_t out, std::int64_t mid, std::int64_t s) {
-  return Chain(conv3d(in, mid, {1, 3, 3}, {1, s, s}, {0, 1, 1}), torch::nn::BatchNorm3d(mid),
+  return Chain(conv3d(in, mid, {1, 3, 3}, {1, s, s}, {0, 1, 1}), nn::BatchNorm3d(mid),
                                torch::nn::ReLU(), conv3d(mid, out, {3, 1, 1}, {s, 1, 1}, {1, 0, 0}));
 }
 
@@ -23,11 +23,11 @@ class BasicBlockImpl : public torch::nn::Module {
     // Keeps the parameter count of a full 3x3x3 conv (paper, section 3.5).
     const std::int64_t mid = (in * planes * 3 * 3 * 3) / (in * 3 * 3 + 3 * planes);
     conv1 = register_module("conv1", torch::nn::Sequential(conv2plus1d(in, planes, mid, stride),
-                                                           torch::nn::BatchNorm3d(planes), torch::nn::ReLU()));
-    conv2 = register_module("conv2", torch::nn::Sequential(conv2plus1d(planes, planes, mid, 1), torch::nn::BatchNorm3d(planes)));
+                                                           nn::BatchNorm3d(planes), torch::nn::ReLU()));
+    conv2 = register_module("conv2", torch::nn::Sequential(conv2plus1d(planes, planes, mid, 1), nn::BatchNorm3d(planes)));
     if (stride != 1 || in != planes)
       downsample = register_module("downsample", torch::nn::Sequential(conv3d(in, planes, {1, 1, 1}, {stride, stride, stride}, {0, 0, 0}),
-                                                                       torch::nn::BatchNorm3d(planes)));
+                                                                       nn::BatchNorm3d(planes)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
     return torch::relu(conv2->forward(conv1->forward(x)) + (downsample ? downsample->forward(x) : x));
@@ -42,8 +42,8 @@ TORCH_MODULE(BasicBlock);
 
 R2Plus1dImpl::R2Plus1dImpl(const R2Plus1dOptions& o) : o_(o) {
   stem = register_module("stem", torch::nn::Sequential(
-      conv3d(o.in_channels, 45, {1, 7, 7}, {1, 2, 2}, {0, 3, 3}), torch::nn::BatchNorm3d(45), torch::nn::ReLU(),
-      conv3d(45, 64, {3, 1, 1}, {1, 1, 1}, {1, 0, 0}), torch::nn::BatchNorm3d(64), torch::nn::ReLU()));
+      conv3d(o.in_channels, 45, {1, 7, 7}, {1, 2, 2}, {0, 3, 3}), nn::BatchNorm3d(45), torch::nn::ReLU(),
+      conv3d(45, 64, {3, 1, 1}, {1, 1, 1}, {1, 0, 0}), nn::BatchNorm3d(64), torch::nn::ReLU()));
   std::int64_t in = 64;
   torch::nn::Sequential* layers[] = {&layer1, &layer2, &layer3, &layer4};
   for (int s = 0; s < 4; ++s) {

@@ -19,19 +19,19 @@ class BlockImpl : public torch::nn::Module {
     const std::int64_t out = bottleneck ? planes * 4 : planes;
     if (bottleneck) {
       conv1 = register_module("conv1", conv(in, planes, 1, 1));
-      bn1 = register_module("bn1", torch::nn::BatchNorm2d(planes));
+      bn1 = register_module("bn1", nn::BatchNorm2d(planes));
       conv2 = register_module("conv2", conv(planes, planes, 3, stride));
-      bn2 = register_module("bn2", torch::nn::BatchNorm2d(planes));
+      bn2 = register_module("bn2", nn::BatchNorm2d(planes));
       conv3 = register_module("conv3", conv(planes, out, 1, 1));
-      bn3 = register_module("bn3", torch::nn::BatchNorm2d(out));
+      bn3 = register_module("bn3", nn::BatchNorm2d(out));
     } else {
       conv1 = register_module("conv1", conv(in, planes, 3, stride));
-      bn1 = register_module("bn1", torch::nn::BatchNorm2d(planes));
+      bn1 = register_module("bn1", nn::BatchNorm2d(planes));
       conv2 = register_module("conv2", conv(planes, planes, 3, 1));
-      bn2 = register_module("bn2", torch::nn::BatchNorm2d(planes));
+      bn2 = register_module("bn2", nn::BatchNorm2d(planes));
     }
     if (stride != 1 || in != out)
-      downsample = register_module("downsample", torch::nn::Sequential(conv(in, out, 1, stride), torch::nn::BatchNorm2d(out)));
+      downsample = register_module("downsample", torch::nn::Sequential(conv(in, out, 1, stride), nn::BatchNorm2d(out)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
     // In place like torchvision (ReLU(inplace=True), out += identity): fewer allocations, ~10%
@@ -46,7 +46,7 @@ class BlockImpl : public torch::nn::Module {
  private:
   bool bottleneck_;
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
+  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   torch::nn::Sequential downsample{nullptr};
 };
 TORCH_MODULE(Block);
@@ -65,7 +65,7 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) : o_(o) {
   };
   std::int64_t in = w(64);
   conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(o.in_channels, in, 7).stride(2).padding(3).bias(false)));
-  bn1 = register_module("bn1", torch::nn::BatchNorm2d(in));
+  bn1 = register_module("bn1", nn::BatchNorm2d(in));
   torch::nn::Sequential* layers[] = {&layer1, &layer2, &layer3, &layer4};
   for (int s = 0; s < 4; ++s) {
     const std::int64_t planes = w(64 << s);
@@ -82,7 +82,7 @@ ResNetImpl::ResNetImpl(const ResNetOptions& o) : o_(o) {
   // torchvision init: Kaiming normal (fan_out) convs, BN weight 1 / bias 0.
   for (auto& m : modules(/*include_self=*/false)) {
     if (auto* c = m->as<torch::nn::Conv2d>()) torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    if (auto* b = m->as<torch::nn::BatchNorm2d>()) {
+    if (auto* b = m->as<nn::BatchNorm2d>()) {
       torch::nn::init::ones_(b->weight);
       torch::nn::init::zeros_(b->bias);
     }

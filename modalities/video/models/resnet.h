@@ -31,7 +31,7 @@ class ResNetImpl : public torch::nn::Module {
   ResNetOptions o_;
   std::int64_t n_features_ = 0;
   torch::nn::Conv2d conv1{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr};
+  nn::BatchNorm2d bn1{nullptr};
   torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
   torch::nn::Dropout drop{nullptr};
   torch::nn::Linear fc{nullptr};

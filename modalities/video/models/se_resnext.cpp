@@ -27,15 +27,15 @@ class BottleneckImpl : public torch::nn::Module {
   BottleneckImpl(std::int64_t in, std::int64_t planes, std::int64_t stride) {
     const std::int64_t width = (planes * 4 / 64) * 32;
     conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(in, width, 1).bias(false)));
-    bn1 = register_module("bn1", torch::nn::BatchNorm2d(width));
+    bn1 = register_module("bn1", nn::BatchNorm2d(width));
     conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(width, width, 3).stride(stride).padding(1).groups(32).bias(false)));
-    bn2 = register_module("bn2", torch::nn::BatchNorm2d(width));
+    bn2 = register_module("bn2", nn::BatchNorm2d(width));
     conv3 = register_module("conv3", torch::nn::Conv2d(Conv2dOptions(width, planes * 4, 1).bias(false)));
-    bn3 = register_module("bn3", torch::nn::BatchNorm2d(planes * 4));
+    bn3 = register_module("bn3", nn::BatchNorm2d(planes * 4));
     se_module = register_module("se_module", SEModule(planes * 4, 16));
     if (stride != 1 || in != planes * 4)
       downsample = register_module("downsample", torch::nn::Sequential(
-          torch::nn::Conv2d(Conv2dOptions(in, planes * 4, 1).stride(stride).bias(false)), torch::nn::BatchNorm2d(planes * 4)));
+          torch::nn::Conv2d(Conv2dOptions(in, planes * 4, 1).stride(stride).bias(false)), nn::BatchNorm2d(planes * 4)));
   }
   torch::Tensor forward(const torch::Tensor& x) {
     torch::Tensor y = torch::relu(bn1(conv1(x)));
@@ -46,7 +46,7 @@ class BottleneckImpl : public torch::nn::Module {
 
  private:
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
+  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   SEModule se_module{nullptr};
   torch::nn::Sequential downsample{nullptr};
 };
@@ -57,7 +57,7 @@ TORCH_MODULE(Bottleneck);
 SeResNeXtImpl::SeResNeXtImpl(const SeResNeXtOptions& o) : o_(o) {
   layer0 = register_module("layer0", torch::nn::Sequential());
   layer0->push_back("conv1", torch::nn::Conv2d(Conv2dOptions(o.in_channels, 64, 7).stride(2).padding(3).bias(false)));
-  layer0->push_back("bn1", torch::nn::BatchNorm2d(64));
+  layer0->push_back("bn1", nn::BatchNorm2d(64));
   layer0->push_back("relu1", torch::nn::ReLU());
   layer0->push_back("pool", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).ceil_mode(true)));
   const int blocks[] = {3, 4, 6, 3};

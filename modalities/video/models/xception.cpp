@@ -26,7 +26,7 @@ class BlockImpl : public torch::nn::Module {
   BlockImpl(std::int64_t in, std::int64_t out, int reps, std::int64_t stride, bool start_with_relu, bool grow_first) {
     if (out != in || stride != 1) {
       skip = register_module("skip", torch::nn::Conv2d(Conv2dOptions(in, out, 1).stride(stride).bias(false)));
-      skipbn = register_module("skipbn", torch::nn::BatchNorm2d(out));
+      skipbn = register_module("skipbn", nn::BatchNorm2d(out));
     }
     rep = torch::nn::Sequential();
     std::int64_t filters = in;
@@ -35,7 +35,7 @@ class BlockImpl : public torch::nn::Module {
       if (start_with_relu || !first) rep->push_back(torch::nn::ReLU());   // (reference: rep = rep[1:])
       first = false;
       rep->push_back(SeparableConv2d(a, b));
-      rep->push_back(torch::nn::BatchNorm2d(b));
+      rep->push_back(nn::BatchNorm2d(b));
     };
     if (grow_first) {
       unit(in, out);
@@ -53,7 +53,7 @@ class BlockImpl : public torch::nn::Module {
  private:
   torch::nn::Sequential rep{nullptr};
   torch::nn::Conv2d skip{nullptr};
-  torch::nn::BatchNorm2d skipbn{nullptr};
+  nn::BatchNorm2d skipbn{nullptr};
 };
 TORCH_MODULE(Block);
 
@@ -61,9 +61,9 @@ TORCH_MODULE(Block);
 
 XceptionImpl::XceptionImpl(const XceptionOptions& o) : o_(o) {
   conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(o.in_channels, 32, 3).stride(2).bias(false)));
-  bn1 = register_module("bn1", torch::nn::BatchNorm2d(32));
+  bn1 = register_module("bn1", nn::BatchNorm2d(32));
   conv2 = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(32, 64, 3).bias(false)));
-  bn2 = register_module("bn2", torch::nn::BatchNorm2d(64));
+  bn2 = register_module("bn2", nn::BatchNorm2d(64));
   blocks = torch::nn::Sequential();
   const auto add = [&](int i, Block b) { blocks->push_back(register_module("block" + std::to_string(i), b)); };
   add(1, Block(64, 128, 2, 2, false, true));
@@ -72,9 +72,9 @@ XceptionImpl::XceptionImpl(const XceptionOptions& o) : o_(o) {
   for (int i = 4; i <= 11; ++i) add(i, Block(728, 728, 3, 1, true, true));   // middle flow
   add(12, Block(728, 1024, 2, 2, true, false));
   conv3 = register_module("conv3", SeparableConv2d(1024, 1536).ptr());
-  bn3 = register_module("bn3", torch::nn::BatchNorm2d(1536));
+  bn3 = register_module("bn3", nn::BatchNorm2d(1536));
   conv4 = register_module("conv4", SeparableConv2d(1536, 2048).ptr());
-  bn4 = register_module("bn4", torch::nn::BatchNorm2d(2048));
+  bn4 = register_module("bn4", nn::BatchNorm2d(2048));
   drop = register_module("drop", torch::nn::Dropout(o.dropout));
   fc = register_module("fc", torch::nn::Linear(2048, 1));
 }

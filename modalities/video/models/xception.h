@@ -24,7 +24,7 @@ class XceptionImpl : public torch::nn::Module {
  private:
   XceptionOptions o_;
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, bn4{nullptr};
+  nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr}, bn4{nullptr};
   torch::nn::Sequential blocks{nullptr};   // block1 ... block12, registered under their own names
   std::shared_ptr<torch::nn::Module> conv3, conv4;
   torch::nn::Dropout drop{nullptr};

@@ -79,7 +79,7 @@ TEST_F(ModelTest, EfficientNetBatchNormMatchesTorchvisionPerVariant) {
     const double eps = b >= 5 ? 1e-3 : 1e-5, momentum = b >= 5 ? 0.01 : 0.1;
     int n_bn = 0;
     for (const auto& module : net->net()->modules(/*include_self=*/false))
-      if (const auto* bn = module->as<torch::nn::BatchNorm2d>()) {
+      if (const auto* bn = module->as<nn::BatchNorm2d>()) {
         ++n_bn;
         EXPECT_DOUBLE_EQ(bn->options.eps(), eps) << name;
         ASSERT_TRUE(bn->options.momentum().has_value()) << name;
