@@ -77,9 +77,14 @@ void ItemCollector::reserve(std::size_t n) {
 }
 
 bool ItemCollector::add(VideoItem item, const std::string& file, int line) {
-  const auto [it, inserted] = seen_.emplace(item.id, file + ":" + std::to_string(line));
+  if (current_file_ >= files_.size() || files_[current_file_] != file) {   // a new file: rare
+    current_file_ = static_cast<std::size_t>(std::find(files_.begin(), files_.end(), file) - files_.begin());
+    if (current_file_ == files_.size()) files_.push_back(file);
+  }
+  const auto [it, inserted] = seen_.emplace(item.id, std::make_pair(current_file_, line));
   if (!inserted) {
-    log_.add(file, line, item.id, "duplicate video '" + item.id + "' (first listed at " + it->second + ")");
+    log_.add(file, line, item.id, "duplicate video '" + item.id + "' (first listed at " + files_[it->second.first] + ":" +
+                                      std::to_string(it->second.second) + ")");
     return false;
   }
   if (options_.check_files) {

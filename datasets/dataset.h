@@ -116,7 +116,10 @@ class ItemCollector {
   ProblemLog& log_;
   const ReadOptions& options_;
   std::string root_;   // options_.root, absolute and normalised
-  std::unordered_map<std::string, std::string> seen_;   // id → "file:line" of its first listing
+  // id → (index into files_, line) of its first listing: no string built per row of a large file.
+  std::unordered_map<std::string, std::pair<std::size_t, int>> seen_;
+  std::vector<std::string> files_;
+  std::size_t current_file_ = 0;   // index of the file the last row came from
   static constexpr std::size_t kOutsideNamed = 3;   // outside-root videos warned one by one
   std::size_t outside_ = 0, outside_summary_ = 0;   // count; index of the warning counting the rest
 };
