@@ -34,11 +34,8 @@ AvCache::AvCache(std::string root) : root_(std::move(root)) {
   if (root_.empty()) throw std::invalid_argument("audio-visual cache: empty root folder");
 }
 
-std::string AvCache::key(const std::string& video_path, const std::string& params) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(cache_key_hash(VideoIdentity::of(video_path).text() + "\n" + params)));
-  return buf;
+std::string AvCache::key(const VideoIdentity& id, const std::string& params) {
+  return cache_entry_name(id.text(), params);
 }
 
 std::string AvCache::entry_dir(const std::string& key) const {
@@ -47,8 +44,9 @@ std::string AvCache::entry_dir(const std::string& key) const {
 
 std::optional<AvClip> AvCache::load(const std::string& video_path, const std::string& params, bool samples) const {
   try {
-    const std::string identity = VideoIdentity::of(video_path).text();
-    const fs::path dir = entry_dir(key(video_path, params));
+    const VideoIdentity id = VideoIdentity::of(video_path);
+    const std::string identity = id.text();
+    const fs::path dir = entry_dir(key(id, params));
     std::ifstream in(dir / "meta.json");
     if (!in) return std::nullopt;
     const json m = json::parse(in);
@@ -101,7 +99,7 @@ std::optional<AvClip> AvCache::load(const std::string& video_path, const std::st
 
 void AvCache::store(const AvClip& av, const std::string& params) const {
   const VideoIdentity id = VideoIdentity::of(av.path);
-  const std::string k = key(av.path, params);
+  const std::string k = key(id, params);
   const fs::path final_dir = entry_dir(k);
   publish_cache_entry(
       root_, k, final_dir,

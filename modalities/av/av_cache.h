@@ -15,13 +15,14 @@
 #include <string>
 
 #include "modalities/av/av_clip.h"
+#include "modalities/video/face_cache.h"   // VideoIdentity
 
 namespace dflab {
 
 class AvCache {
  public:
   explicit AvCache(std::string root);
-  static std::string key(const std::string& video_path, const std::string& params);   // throws when no file
+  static std::string key(const VideoIdentity& id, const std::string& params);
   std::string entry_dir(const std::string& key) const;
 
   // nullopt when absent, damaged, or made for another identity or params. Without `samples`, only

@@ -8,6 +8,7 @@
 //   key = escape_path_for_key("/data/two\nlines.mp4") + "|" + ...;   // "/data/two\\nlines.mp4|..."
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace dflab {
@@ -34,6 +35,14 @@ inline std::uint64_t cache_key_hash(const std::string& s) {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+// An entry's folder name in the face and av caches: the 16 hex digits of
+// cache_key_hash("identity\nparams").
+inline std::string cache_entry_name(const std::string& identity, const std::string& params) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(cache_key_hash(identity + "\n" + params)));
+  return buf;
 }
 
 }  // namespace dflab

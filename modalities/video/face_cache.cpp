@@ -64,10 +64,7 @@ FaceCache::FaceCache(std::string root, CacheImageFormat format, int jpeg_quality
 }
 
 std::string FaceCache::key(const VideoIdentity& id, const std::string& params) {
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx",
-                static_cast<unsigned long long>(cache_key_hash(id.text() + "\n" + params)));
-  return buf;
+  return cache_entry_name(id.text(), params);
 }
 
 std::string FaceCache::entry_dir(const std::string& key) const {

@@ -246,7 +246,7 @@ TEST(AvCache, SecondReadHitsAndOtherParamsOrAnEditedFileMiss) {
   }
   EXPECT_FALSE(cache.load(clip, params + ";other"));
   // A damaged entry reads as absent.
-  const fs::path entry = cache.entry_dir(AvCache::key(clip, params));
+  const fs::path entry = cache.entry_dir(AvCache::key(VideoIdentity::of(clip), params));
   fs::remove(entry / "audio.npy");
   EXPECT_FALSE(cache.load(clip, params));
   cache.store(av, params);
