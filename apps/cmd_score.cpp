@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "apps/cli.h"
 #include "datasets/layout.h"
@@ -92,36 +92,38 @@ int run_score(const ScoreArgs& a) {
   }
   if (!problems.empty()) throw ConfigError(std::move(problems));
 
-  std::unordered_map<std::string, int> label_of;
-  std::vector<std::string> labeled_ids;
-  for (const auto& v : truth.items) {
-    if (!v.label) continue;
-    label_of.emplace(v.id, *v.label);
-    labeled_ids.push_back(v.id);
-  }
-  if (label_of.empty()) {
+  // Labelled video -> its index in truth.items; keys view the items' ids (no copy per row).
+  std::unordered_map<std::string_view, std::size_t> label_index;
+  label_index.reserve(truth.items.size());
+  for (std::size_t i = 0; i < truth.items.size(); ++i)
+    if (truth.items[i].label) label_index.emplace(truth.items[i].id, i);
+  if (label_index.empty()) {
     error(a.labels + ": no labeled videos");
     return exit_failure;
   }
 
   std::vector<int> labels;
   std::vector<double> scores;
-  std::vector<std::string> matched_ids;
+  std::vector<std::size_t> matched;   // indices into preds.items, in file order
   std::vector<std::string> not_in_labels, not_predicted;
-  std::unordered_set<std::string> predicted;
-  for (const auto& p : preds.items) {
-    predicted.insert(p.id);
-    const auto it = label_of.find(p.id);
-    if (it == label_of.end()) {
+  std::vector<char> predicted(truth.items.size(), 0);
+  labels.reserve(preds.items.size());
+  scores.reserve(preds.items.size());
+  matched.reserve(preds.items.size());
+  for (std::size_t i = 0; i < preds.items.size(); ++i) {
+    const auto& p = preds.items[i];
+    const auto it = label_index.find(p.id);
+    if (it == label_index.end()) {
       not_in_labels.push_back(p.id);
       continue;
     }
-    labels.push_back(it->second);
+    predicted[it->second] = 1;
+    labels.push_back(*truth.items[it->second].label);
     scores.push_back(p.score);
-    matched_ids.push_back(p.id);
+    matched.push_back(i);
   }
-  for (const auto& id : labeled_ids)
-    if (!predicted.count(id)) not_predicted.push_back(id);
+  for (std::size_t i = 0; i < truth.items.size(); ++i)
+    if (truth.items[i].label && !predicted[i]) not_predicted.push_back(truth.items[i].id);
 
   if (!not_predicted.empty()) {
     const std::string missing = std::to_string(not_predicted.size()) + " labeled video(s) of " + a.labels +
@@ -143,6 +145,9 @@ int run_score(const ScoreArgs& a) {
   const BinaryReport report = evaluate(labels, scores, a.options);
   std::optional<store::RunId> logged;
   if (!a.db.empty()) {
+    std::vector<std::string> matched_ids;
+    matched_ids.reserve(matched.size());
+    for (const std::size_t i : matched) matched_ids.push_back(preds.items[i].id);
     logged = log_scored_file(a, report, matched_ids, labels, scores);
     std::cerr << "dflab: logged as run " << *logged << " (" << a.experiment << ", split " << a.split << ") in "
               << a.db << std::endl;

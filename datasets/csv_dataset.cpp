@@ -12,7 +12,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
   Dataset ds;
   ds.layout = "csv";
   ds.root = absolute_path(csv_path);
-  const fs::path dir = fs::path(ds.root).parent_path();
+  const std::string dir_name = fs::path(ds.root).parent_path().string();   // normal, as ds.root is
   const std::vector<std::string> path_cols = {"path", "file", "filename", "video", "video_name", "name"};
   const std::vector<std::string> label_cols = {"label", "target"};
   std::vector<std::string> header_names = path_cols;
@@ -61,9 +61,10 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
   }
   if (n_cols > 0 && path_col >= 0 && label_col >= 0) {
     items.reserve(t.rows.size());
+    const std::string no_field;
     for (const CsvRow& row : t.rows) {
       const auto pc = static_cast<std::size_t>(path_col);
-      const std::string id = pc < row.fields.size() ? row.fields[pc] : std::string();
+      const std::string& id = pc < row.fields.size() ? row.fields[pc] : no_field;
       if (row.fields.size() != n_cols) {
         log.add(csv_path, row.line, id,
                 "expected " + std::to_string(n_cols) + " columns, got " + std::to_string(row.fields.size()));
@@ -75,8 +76,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
       }
       VideoItem item;
       item.id = id;
-      const fs::path p(id);
-      item.path = (p.is_absolute() ? p : dir / p).lexically_normal().string();
+      item.path = id.front() == '/' ? fs::path(id).lexically_normal().string() : join_normal(dir_name, id);
       const std::string& label_text = row.fields[static_cast<std::size_t>(label_col)];
       if (!label_text.empty()) {
         item.label = parse_label(label_text);

@@ -8,13 +8,6 @@ namespace dflab {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
-  return s.substr(b, e - b);
-}
-
 bool is_blank(const CsvRow& row) {
   return row.fields.size() == 1 && row.fields[0].empty();
 }
@@ -51,30 +44,28 @@ CsvTable parse_csv(const std::string& text, const std::string& file,
   const std::size_t n = text.size();
   if (n >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;   // UTF-8 BOM
 
+  const auto is_space = [&](char c) { return c != delimiter && (c == ' ' || c == '\t'); };
+  const auto ends_field = [&](char c) { return c == delimiter || c == '\n' || c == '\r'; };
   int line = 1;
-  std::vector<CsvRow> rows;
-  rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);   // no regrowth copies
+  bool first_row = true;
+  std::size_t width = 0;   // the last row's field count: room reserved for the next
+  table.rows.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);   // no regrowth copies
   while (i < n) {
     CsvRow row;
     row.line = line;
-    std::string field;
-    bool quoted_field = false;   // the current field was quoted (kept verbatim, not trimmed)
-    bool row_done = false;
-    while (!row_done) {
-      if (i >= n) {   // end of text ends the row
-        row.fields.push_back(quoted_field ? field : trim(field));
-        break;
-      }
-      char c = text[i];
-      if (c == '"' && trim(field).empty() && !quoted_field) {
-        // Quoted field: read to the closing quote; "" is a literal quote; newlines are data.
-        field.clear();
-        quoted_field = true;
+    row.fields.reserve(width);
+    while (true) {   // one field per pass, starting at i
+      std::size_t k = i;
+      while (k < n && is_space(text[k])) ++k;
+      if (k < n && text[k] == '"') {
+        // Quoted field (only spaces before the quote): read to the closing quote, kept verbatim;
+        // "" is a literal quote; newlines are data.
+        std::string field;
         const int start_line = line;
-        ++i;
+        i = k + 1;
         bool closed = false;
         while (i < n) {
-          char q = text[i];
+          const char q = text[i];
           if (q == '"') {
             if (i + 1 < n && text[i + 1] == '"') {
               field += '"';
@@ -97,56 +88,53 @@ CsvTable parse_csv(const std::string& text, const std::string& file,
         }
         if (!closed) {
           table.problems.error(file, start_line, "unterminated quoted field (a '\"' is never closed)");
-          row.fields.push_back(field);
-          row_done = true;
-          break;
+          row.fields.push_back(std::move(field));
+          break;   // i == n
         }
         // After the closing quote only spaces may precede the delimiter or line end.
-        while (i < n && (text[i] == ' ' || text[i] == '\t')) ++i;
-        if (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
+        while (i < n && is_space(text[i])) ++i;
+        if (i < n && !ends_field(text[i])) {
           table.problems.error(file, line, "unexpected text after a closing quote");
-          while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') field += text[i++];
+          while (i < n && !ends_field(text[i])) field += text[i++];
         }
-        continue;
+        row.fields.push_back(std::move(field));
+      } else {
+        // Unquoted: up to the delimiter or line end, spaces around it trimmed; quotes inside are data.
+        std::size_t j = k;
+        while (j < n && !ends_field(text[j])) ++j;
+        std::size_t e = j;
+        while (e > k && is_space(text[e - 1])) --e;
+        row.fields.emplace_back(text, k, e - k);
+        i = j;
       }
-      if (c == delimiter) {
-        row.fields.push_back(quoted_field ? field : trim(field));
-        field.clear();
-        quoted_field = false;
+      if (i >= n) break;   // end of text ends the row
+      if (text[i] == delimiter) {
         ++i;
         continue;
       }
-      if (c == '\r' || c == '\n') {
-        row.fields.push_back(quoted_field ? field : trim(field));
-        if (c == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
-        ++i;
-        ++line;
-        row_done = true;
-        break;
-      }
-      field += c;
+      if (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ++i;
       ++i;
+      ++line;
+      break;
     }
-    if (!is_blank(row)) rows.push_back(std::move(row));
-  }
-
-  if (rows.empty()) {
-    table.empty_file = true;
-    return table;
-  }
-  if (!header_names.empty()) {
-    for (const auto& f : rows.front().fields) {
-      const std::string lf = ascii_lower(f);
-      for (const auto& h : header_names)
-        if (lf == ascii_lower(h)) table.has_header = true;
+    if (is_blank(row)) continue;
+    width = row.fields.size();
+    if (first_row) {
+      first_row = false;
+      // A header when any field names a known column.
+      for (const auto& f : row.fields) {
+        const std::string lf = ascii_lower(f);
+        for (const auto& h : header_names)
+          if (lf == ascii_lower(h)) table.has_header = true;
+      }
+      if (table.has_header) {
+        table.header = std::move(row);
+        continue;
+      }
     }
+    table.rows.push_back(std::move(row));
   }
-  std::size_t first = 0;
-  if (table.has_header) {
-    table.header = rows.front();
-    first = 1;
-  }
-  table.rows.assign(std::make_move_iterator(rows.begin() + first), std::make_move_iterator(rows.end()));
+  table.empty_file = !table.has_header && table.rows.empty();
   return table;
 }
 
@@ -154,10 +142,23 @@ CsvTable read_csv_file(const std::string& path, const std::vector<std::string>& 
                        char delimiter) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path, 0, "cannot read file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ConfigError(path, 0, "read error");
-  return parse_csv(ss.str(), path, header_names, delimiter);
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) {   // a regular file: one read of its size; else (a pipe) read to the end
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), size);
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) throw ConfigError(path, 0, "read error");
+  } else {
+    in.clear();
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw ConfigError(path, 0, "read error");
+    text = ss.str();
+  }
+  return parse_csv(text, path, header_names, delimiter);
 }
 
 }  // namespace dflab

@@ -36,9 +36,48 @@ std::vector<std::string> Dataset::sources() const {
   return out;
 }
 
+namespace {
+
+// True when `name` is relative and every part is an ordinary file name: joining it to a normal
+// folder with one '/' is already normal.
+bool plain_relative(const std::string& name) {
+  if (name.empty() || name.front() == '/' || name.back() == '/') return false;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t end = name.find('/', begin);
+    const std::size_t len = (end == std::string::npos ? name.size() : end) - begin;
+    if (len == 0 || (len == 1 && name[begin] == '.') || (len == 2 && name[begin] == '.' && name[begin + 1] == '.'))
+      return false;
+    if (end == std::string::npos) return true;
+    begin = end + 1;
+  }
+}
+
+}  // namespace
+
 std::string folder_source(const std::string& media_path) {
+  // The parse is only needed for odd paths ("a//b", "x/", "./y"); most are "/dir/part/v.mp4".
+  const std::size_t slash = media_path.rfind('/');
+  if (slash != std::string::npos && slash > 0 && slash + 1 < media_path.size() && media_path[slash - 1] != '/' &&
+      media_path.find("/.") == std::string::npos) {
+    const std::size_t before = media_path.rfind('/', slash - 1);
+    const std::size_t from = before == std::string::npos ? 0 : before + 1;
+    return media_path.substr(from, slash - from);
+  }
   const std::string name = std::filesystem::path(media_path).parent_path().filename().string();
   return name.empty() ? "unknown" : name;
+}
+
+std::string join_normal(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && plain_relative(name)) {
+    std::string out;
+    out.reserve(dir.size() + 1 + name.size());
+    out += dir;
+    if (dir.back() != '/') out += '/';
+    out += name;
+    return out;
+  }
+  return (std::filesystem::path(dir) / name).lexically_normal().string();
 }
 
 std::optional<int> parse_label(const std::string& text) {

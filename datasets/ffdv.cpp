@@ -113,7 +113,7 @@ Dataset read_ffdv_list(const std::string& list_file, const std::string& split, b
   ProblemLog log;
   ItemCollector items(ds, log, options);
   const fs::path dir = video_dir.empty() ? fs::path(ds.root).parent_path() : fs::path(absolute_path(video_dir));
-  read_list(list_file, split, labeled, [&](const std::string& n) { return (dir / n).lexically_normal().string(); },
+  read_list(list_file, split, labeled, [&, dir_name = dir.string()](const std::string& n) { return join_normal(dir_name, n); },
             items, log);
   log.finish(options.policy, ds);
   return ds;

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 #include <unordered_map>
 
 #include "datasets/csv_reader.h"
@@ -43,13 +44,14 @@ PredictionList read_predictions(const std::string& path, ProblemPolicy policy) {
     }
     if (t.rows.empty()) log.add(path, t.header.line, "", "no rows after the header");
   }
-  std::unordered_map<std::string, int> seen;
+  std::unordered_map<std::string_view, int> seen;   // views of t's fields: no copy per row
+  const std::string no_field;
   if (n_cols > 0) {
     seen.reserve(t.rows.size());
     out.items.reserve(t.rows.size());
     for (const CsvRow& row : t.rows) {
       const auto nc = static_cast<std::size_t>(name_col);
-      const std::string id = nc < row.fields.size() ? row.fields[nc] : std::string();
+      const std::string& id = nc < row.fields.size() ? row.fields[nc] : no_field;
       if (row.fields.size() != n_cols) {
         log.add(path, row.line, id,
                 "expected " + std::to_string(n_cols) + " columns, got " + std::to_string(row.fields.size()));
@@ -65,7 +67,7 @@ PredictionList read_predictions(const std::string& path, ProblemPolicy policy) {
         log.add(path, row.line, id, "score '" + text + "' of '" + id + "' is not a number in [0, 1]");
         continue;
       }
-      const auto [it, inserted] = seen.emplace(id, row.line);
+      const auto [it, inserted] = seen.emplace(std::string_view(id), row.line);
       if (!inserted) {
         log.add(path, row.line, id,
                 "duplicate video '" + id + "' (first listed at " + path + ":" + std::to_string(it->second) + ")");

@@ -18,7 +18,10 @@
 //
 // Determinism: the random stream is xoshiro256** seeded through splitmix64 with unbiased bounded
 // draws (Lemire), all written here rather than std:: distributions (whose output differs between
-// standard libraries), so the same seed gives the same interval on every platform.
+// standard libraries), so the same seed gives the same interval on every platform. The B resamples
+// are drawn in kBootstrapBlocks fixed blocks, block c from its own generator (bootstrap_block_seed),
+// so the fast path runs blocks on separate threads and still gives the interval of a serial pass,
+// whatever the number of cores.
 
 #include <cstdint>
 #include <functional>
@@ -67,6 +70,12 @@ class BootstrapSampler {
   std::vector<std::uint32_t> all_;                     // count slots of every sample (plain)
   std::vector<std::uint32_t> counts_;
 };
+
+// The resamples [bootstrap_block_begin(B, c), bootstrap_block_begin(B, c + 1)) are block c's,
+// drawn by a BootstrapSampler seeded with bootstrap_block_seed(seed, c) (block 0: the seed itself).
+inline constexpr int kBootstrapBlocks = 4;
+std::uint64_t bootstrap_block_seed(std::uint64_t seed, int block);
+int bootstrap_block_begin(int samples, int block);
 
 // q-quantile (q in [0, 1]) of ascending `sorted`, linear between order statistics.
 double quantile_sorted(const std::vector<double>& sorted, double q);

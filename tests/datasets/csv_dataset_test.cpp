@@ -30,6 +30,27 @@ TEST(CsvDataset, HeaderWithSplitAndAnyLabelSpelling) {
   EXPECT_EQ(ds.items[3].split, "val");
 }
 
+// The readers' string fast paths must give what std::filesystem gives, odd names included.
+TEST(DatasetPaths, JoinAndFolderSourceAgreeWithFilesystem) {
+  namespace fs = std::filesystem;
+  for (const std::string dir : {"/data/set", "/data/set/", "/", "/a"}) {
+    for (const std::string name : {"v.mp4", "part_0/v.mp4", "./v.mp4", "../v.mp4", "a/../b.mp4", "a//b.mp4",
+                                   "a/./b.mp4", ".hidden/v.mp4", "..v.mp4", "v..", "/abs/v.mp4", "dir/",
+                                   "a,b \"q\".mp4", "..", "."}) {
+      SCOPED_TRACE(dir + " + " + name);
+      const std::string want = (fs::path(dir) / name).lexically_normal().string();
+      EXPECT_EQ(join_normal(dir, name), want);
+      const std::string parent = fs::path(want).parent_path().filename().string();
+      EXPECT_EQ(folder_source(want), parent.empty() ? "unknown" : parent);
+    }
+  }
+  for (const std::string odd : {"v.mp4", "/v.mp4", "a//b/c.mp4", "a/b/", "./c.mp4", "../c.mp4", "x/./y/z.mp4", "/a/.b/c"}) {
+    SCOPED_TRACE(odd);
+    const std::string parent = fs::path(odd).parent_path().filename().string();
+    EXPECT_EQ(folder_source(odd), parent.empty() ? "unknown" : parent);
+  }
+}
+
 TEST(CsvDataset, HeaderlessTwoColumnsAndAbsolutePaths) {
   testing::TempDir d;
   const auto abs = d.write("media/v.mp4", "");

@@ -75,6 +75,15 @@ TEST(CsvReader, TextAfterClosingQuoteIsReported) {
   EXPECT_EQ(t.problems.items()[0].line, 1);
 }
 
+// With a tab delimiter a tab is not padding: it ends the field, after a closing quote too.
+TEST(CsvReader, TabDelimiterIsNeverTrimmedAsSpace) {
+  CsvTable t = parse_csv("\"a\"\tb\n\tc \t d\n", "t.tsv", {}, '\t');
+  EXPECT_TRUE(t.problems.empty());
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].fields, (Fields{"a", "b"}));
+  EXPECT_EQ(t.rows[1].fields, (Fields{"", "c", "d"}));
+}
+
 TEST(CsvReader, ReadsFilesAndThrowsForUnreadableOnes) {
   testing::TempDir dir;
   const auto p = dir.write("l.txt", "video_name,target\nx.mp4,1\n");
@@ -82,6 +91,8 @@ TEST(CsvReader, ReadsFilesAndThrowsForUnreadableOnes) {
   ASSERT_EQ(t.rows.size(), 1u);
   EXPECT_EQ(t.file, p);
   EXPECT_THROW(read_csv_file(dir / "missing.txt"), ConfigError);
+  // Not a regular file (no size): read as a stream to its end.
+  EXPECT_EQ(read_csv_file("/dev/null").empty_file, true);
 }
 
 }  // namespace

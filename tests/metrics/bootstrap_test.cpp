@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -39,6 +40,22 @@ TEST(Bootstrap, XoshiroMatchesTheReferenceStream) {
     EXPECT_EQ(rng.next(), std::stoull(v.get<std::string>()));
   const std::uint64_t bound = ref.at("bound");
   for (const auto& v : ref.at("below")) EXPECT_EQ(rng.below(bound), v.get<std::uint64_t>());
+}
+
+// The resampling stream itself, drawn independently in make_fixtures.py: which samples each
+// resample takes, stratified and plain, odd pool sizes included (the lone last draw).
+TEST(Bootstrap, SamplerDrawsTheReferenceResamples) {
+  for (const auto& ref : test::metric_fixtures().at("bootstrap_samplers")) {
+    const auto labels = ref.at("labels").get<std::vector<int>>();
+    SCOPED_TRACE(ref.at("seed").get<std::uint64_t>());
+    BootstrapSampler sampler(labels, ref.at("stratified").get<bool>(), ref.at("seed").get<std::uint64_t>());
+    for (const auto& want : ref.at("counts")) EXPECT_EQ(sampler.next(), want.get<std::vector<std::uint32_t>>());
+  }
+  const auto& blocks = test::metric_fixtures().at("bootstrap_block_seeds");
+  const auto seeds = blocks.at("seeds").get<std::vector<std::string>>();
+  ASSERT_EQ(seeds.size(), static_cast<std::size_t>(kBootstrapBlocks));
+  for (int b = 0; b < kBootstrapBlocks; ++b)
+    EXPECT_EQ(bootstrap_block_seed(blocks.at("seed").get<std::uint64_t>(), b), std::stoull(seeds[b]));
 }
 
 TEST(Bootstrap, BoundedDrawsStayInRangeAndCoverIt) {
@@ -145,6 +162,34 @@ TEST(Bootstrap, FastPathEqualsGenericBootstrap) {
     EXPECT_NEAR(fast.logloss.interval->low, logloss.interval->low, 1e-12);
     EXPECT_NEAR(fast.logloss.interval->high, logloss.interval->high, 1e-12);
   }
+}
+
+// Big enough (n x B >= 2e6) that the fast path draws its blocks on several threads: it must still
+// equal the serial generic bootstrap, resample for resample.
+TEST(Bootstrap, ThreadedFastPathEqualsGenericBootstrap) {
+  const Data d = make_data(2500, 9, /*round=*/0.01);
+  const BootstrapOptions opt{1000, 0.95, 3, true};
+  const LogLossOptions ll{1e-15, true};
+  const auto fast = bootstrap_auc_logloss(d.labels, d.scores, ll, opt);
+  const auto auc = bootstrap_ci(
+      d.labels, d.scores,
+      [](const std::vector<int>& l, const std::vector<double>& s) -> std::optional<double> { return roc_auc(l, s); },
+      opt);
+  ASSERT_TRUE(fast.auc.interval && auc.interval);
+  EXPECT_EQ(fast.auc.interval->low, auc.interval->low);
+  EXPECT_EQ(fast.auc.interval->high, auc.interval->high);
+  EXPECT_EQ(fast.auc.n_valid, 1000);
+}
+
+TEST(Bootstrap, BlocksDrawFromDifferentStreams) {
+  std::vector<std::uint64_t> seeds;
+  for (int block = 0; block < kBootstrapBlocks; ++block) seeds.push_back(bootstrap_block_seed(42, block));
+  EXPECT_EQ(seeds[0], 42u);
+  std::sort(seeds.begin(), seeds.end());
+  EXPECT_EQ(std::unique(seeds.begin(), seeds.end()), seeds.end());
+  EXPECT_EQ(bootstrap_block_begin(1000, 0), 0);
+  EXPECT_EQ(bootstrap_block_begin(1000, kBootstrapBlocks), 1000);
+  EXPECT_EQ(bootstrap_block_begin(3, kBootstrapBlocks), 3);
 }
 
 TEST(Bootstrap, PlainBootstrapSkipsOneClassResamples) {
