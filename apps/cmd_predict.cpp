@@ -20,6 +20,7 @@
 #include "experiments/runner.h"
 #include "experiments/runner_json.h"
 #include "experiments/store/run_store.h"
+#include "registry/atomic_file.h"
 
 namespace dflab::cli {
 
@@ -58,12 +59,7 @@ std::vector<std::string> read_list(const std::string& list, const std::string& b
 // `video_name,score,status` (ffdv) or `filename,label,status` (dfdc), in request order, written
 // to a temp file and renamed into place. A video without a score has an empty score field.
 void write_scored_csv(const std::string& path, const std::string& format, const std::vector<PredictedVideo>& videos) {
-  std::error_code ec;
-  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) throw std::runtime_error(path + ": cannot write");
+  write_file_atomically(path, [&](std::ostream& out) {
     out << (format == "dfdc" ? "filename,label,status\n" : "video_name,score,status\n");
     for (const PredictedVideo& v : videos) {
       out << csv_field(v.name) << ",";
@@ -74,17 +70,7 @@ void write_scored_csv(const std::string& path, const std::string& format, const 
       }
       out << "," << v.status_text() << "\n";
     }
-    if (!out.flush()) {
-      out.close();
-      fs::remove(tmp, ec);
-      throw std::runtime_error(path + ": write failed");
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot move into place: " + ec.message());
-  }
+  });
 }
 
 // Media files of a folder, sorted. An entry that cannot be inspected (a symlink loop, a dangling

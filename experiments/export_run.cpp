@@ -13,6 +13,7 @@
 #include "modalities/models/pytorch_twin.h"
 #include "modalities/models/state_dict_writer.h"
 #include "modalities/models/torchscript_model.h"
+#include "registry/atomic_file.h"
 
 namespace dflab {
 
@@ -138,15 +139,7 @@ ExportResult export_run(Registry& registry, const ExportRequest& req) {
   s["output"] = {{"logits", "one logit of 'fake' per sample: P(fake) = sigmoid(logit); torchvision twins return [N, 1]"},
                  {"aggregate", {{"plugin", m.aggregate.plugin}, {"params", to_json(m.aggregate.params)}}},
                  {"prior", params.count("prior") ? json(std::stod(params["prior"])) : json(nullptr)}};
-  const std::string tmp = r.sidecar_path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << s.dump(2) << "\n";
-    if (!out.flush()) throw std::runtime_error(r.sidecar_path + ": cannot write");
-  }
-  std::error_code ec;
-  fs::rename(tmp, r.sidecar_path, ec);
-  if (ec) throw std::runtime_error(r.sidecar_path + ": cannot move into place: " + ec.message());
+  write_file_atomically(r.sidecar_path, s.dump(2) + "\n");
   return r;
 }
 

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "registry/atomic_file.h"
+
 namespace dflab {
 
 namespace fs = std::filesystem;
@@ -59,24 +61,7 @@ nlohmann::json to_json(const ShardOutcome& o) {
 }  // namespace
 
 void write_shard_outcome(const ExperimentConfig& exp, const ShardOutcome& o) {
-  const fs::path path = shard_outcome_path(exp, o.shard);
-  std::error_code ec;
-  fs::create_directories(path.parent_path(), ec);
-  if (ec) throw std::runtime_error(path.parent_path().string() + ": cannot create the folder: " + ec.message());
-  const fs::path tmp = path.string() + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    out << to_json(o).dump(2) << "\n";
-    if (!out.flush()) {
-      fs::remove(tmp, ec);
-      throw std::runtime_error(tmp.string() + ": cannot write the shard's outcome file");
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path.string() + ": cannot write the shard's outcome file: " + ec.message());
-  }
+  write_file_atomically(shard_outcome_path(exp, o.shard), to_json(o).dump(2) + "\n");
 }
 
 std::optional<ShardOutcome> read_shard_outcome(const std::string& path) {

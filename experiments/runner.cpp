@@ -36,6 +36,7 @@
 #include "modalities/models/model.h"
 #include "modalities/models/pretrained.h"
 #include "modalities/video/face_cache.h"
+#include "registry/atomic_file.h"
 #include "registry/diagnostics.h"
 #include "registry/interrupt.h"
 #include "reports/report.h"
@@ -46,29 +47,14 @@ namespace fs = std::filesystem;
 
 void write_prediction_csv(const std::string& path, const std::string& format,
                           const std::vector<std::pair<std::string, double>>& rows, double clip_low, double clip_high) {
-  std::error_code ec;
-  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp);
-    if (!out) throw std::runtime_error(path + ": cannot write the prediction file");
+  write_file_atomically(path, [&](std::ostream& out) {
     out << (format == "dfdc" ? csv_row({"filename", "label"}) : csv_row({"video_name", "score"}));
     char score_text[32];
     for (const auto& [name, score] : rows) {
       std::snprintf(score_text, sizeof score_text, "%.6f", std::clamp(score, clip_low, clip_high));
       out << csv_row({name, score_text});   // quoted as RFC 4180 asks: names may hold commas, quotes, newlines
     }
-    if (!out.flush()) {
-      out.close();
-      fs::remove(tmp, ec);   // a full disk leaves no half-written temp file behind
-      throw std::runtime_error(path + ": write failed");
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot move the prediction file into place: " + ec.message());
-  }
+  });
 }
 
 namespace {

@@ -17,6 +17,7 @@
 #include "metrics/confusion.h"
 #include "metrics/logloss.h"
 #include "metrics/roc.h"
+#include "registry/atomic_file.h"
 #include "reports/html.h"
 #include "reports/svg_plot.h"
 #include "reports/thumbnail.h"
@@ -945,29 +946,12 @@ void Page::hardest(std::ostringstream& out) {
   out << "</tbody>\n</table>\n</section>\n";
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const fs::path p(path);
-  std::error_code ec;
-  if (!p.parent_path().empty()) {
-    fs::create_directories(p.parent_path(), ec);
-    if (ec) throw ReportError(path + ": cannot create folder '" + p.parent_path().string() + "': " + ec.message());
-  }
-  if (fs::is_directory(p, ec)) throw ReportError(path + ": is a folder, not a file");
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw ReportError(path + ": cannot write (" + std::strerror(errno) + ")");
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    f.flush();
-    if (!f) {
-      fs::remove(tmp, ec);
-      throw ReportError(path + ": write failed (disk full?)");
-    }
-  }
-  fs::rename(tmp, p, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw ReportError(path + ": cannot rename the finished file into place: " + ec.message());
+// The report's files through the project's whole-file writer, its failures as ReportError.
+void write_report_file(const std::string& path, const std::string& content) {
+  try {
+    write_file_atomically(path, content);
+  } catch (const std::runtime_error& e) {
+    throw ReportError(e.what());
   }
 }
 
@@ -989,12 +973,12 @@ ReportSummary write_report(const store::RunStore& store, const ReportOptions& op
   ReportSummary summary;
   Page page(store, options);
   const std::string html = page.render(&summary);
-  write_file_atomically(out_path, html);
+  write_report_file(out_path, html);
   summary.out_path = out_path;
   if (!options.figures_dir.empty()) {
     for (const auto& [name, svg] : page.figures) {
       const std::string file = (fs::path(options.figures_dir) / name).string();
-      write_file_atomically(file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n");
+      write_report_file(file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n");
       summary.figure_files.push_back(file);
     }
   }

@@ -18,6 +18,7 @@
 #include "datasets/synth/synth_rng.h"
 #include "datasets/synth/synthetic_voice.h"
 #include "modalities/media/media_writer.h"
+#include "registry/atomic_file.h"
 
 namespace fs = std::filesystem;
 
@@ -42,7 +43,6 @@ std::string hex16(std::uint64_t v) {
   return buf;
 }
 
-// Writes `text` to `path` through a temp file and a rename: a reader never sees half a list.
 // Seconds to the microsecond: "0.347201", "-0.912000", "0" for in-sync clips.
 std::string shift_text(double s) {
   if (s == 0.0) return "0";
@@ -51,22 +51,6 @@ std::string shift_text(double s) {
   return buf;
 }
 
-void write_text_atomic(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.parent_path() / ("." + path.filename().string() + ".part-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error(tmp.string() + ": cannot write");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    const std::string reason = ec.message();
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path.string() + ": cannot write: " + reason);
-  }
-}
 
 void prepare_out_dir(const SynthOptions& o) {
   const fs::path root(o.out_dir);
@@ -280,7 +264,7 @@ SynthResult generate_synth_dataset(const SynthOptions& o, const SynthProgress& p
              (has_fake_audio(c.kind) ? "fake" : "real") + "," + std::to_string(c.target) + "," + shift_text(c.audio_shift_s) + "\n";
   }
   auto write_list = [&](const char* name, const std::string& text) {
-    write_text_atomic(root / name, text);
+    write_file_atomically((root / name).string(), text);   // a reader never sees half a list
     result.lists.push_back((root / name).string());
   };
   if (o.n_train > 0) write_list("trainset_label.txt", train);
