@@ -45,6 +45,13 @@ std::string human(double v) {
   return buf;
 }
 
+// "[1, 13, 21]"
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
 // The plugin's Params from --param overrides; UsageError for an unknown model.
 Params model_params(Registry& reg, const std::string& name, const std::vector<std::string>& overrides) {
   if (!reg.contains(kind::model, name)) {
@@ -67,6 +74,7 @@ int run_model_info(Context& ctx, const ModelInfoArgs& a) {
                 {"input", {{"modality", to_string(s.input.modality)},
                            {"shape", std::vector<std::int64_t>(shape.begin() + 1, shape.end())},
                            {"note", s.input.note}}},
+                {"audio_input", s.audio_shape.empty() ? nlohmann::json(nullptr) : nlohmann::json{{"shape", s.audio_shape}}},
                 {"n_parameters", s.n_parameters},
                 {"n_trainable", s.n_trainable},
                 {"mult_adds", s.mult_adds},
@@ -74,7 +82,9 @@ int run_model_info(Context& ctx, const ModelInfoArgs& a) {
                 {"over_limit", s.over_limit}});
   } else {
     std::cout << "model        " << s.name << " (" << params.canonical() << ")\n"
-              << "input        " << s.input.describe() << "\n"
+              << "input        " << s.input.describe() << "\n";
+    if (!s.audio_shape.empty()) std::cout << "audio input  " << shape_text(s.audio_shape) << " beside it (modality av)\n";
+    std::cout
               << "parameters   " << s.n_parameters << " (" << human(static_cast<double>(s.n_parameters))
               << "), trainable " << s.n_trainable << "\n"
               << "mult-adds    " << static_cast<long long>(s.mult_adds) << " (" << human(s.mult_adds)

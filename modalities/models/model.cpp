@@ -99,6 +99,10 @@ void on_op_end(const at::RecordFunction&, at::ObserverContext*) {
 }  // namespace
 
 double count_mult_adds(Model& model, const std::vector<std::int64_t>& input_shape) {
+  return count_mult_adds(model, [&] { model.forward(torch::zeros(input_shape)); });
+}
+
+double count_mult_adds(Model& model, const std::function<void()>& run) {
   const bool was_training = model.is_training();
   model.eval();
   MacCounter counter;
@@ -107,7 +111,7 @@ double count_mult_adds(Model& model, const std::vector<std::int64_t>& input_shap
       at::RecordFunctionCallback(&on_op_start, &on_op_end).needsInputs(true).scopes({at::RecordScope::FUNCTION}));
   try {
     torch::NoGradGuard no_grad;
-    model.forward(torch::zeros(input_shape));
+    run();
   } catch (...) {
     at::removeCallback(handle);
     t_counter = nullptr;

@@ -17,6 +17,7 @@
 // torch::jit::Module instead.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,9 @@ class Model : public Plugin {
 // through the matmuls they dispatch. Not counted: bias adds, batch-norm, activations, pooling,
 // element-wise ops (the thop / ptflops convention). An op nested in a counted one is not re-counted.
 double count_mult_adds(Model& model, const std::vector<std::int64_t>& input_shape);
+// The same for whatever `run` does with the model (e.g. an audio-visual model's forward_av on
+// zeros of both of its inputs), run in eval mode without autograd.
+double count_mult_adds(Model& model, const std::function<void()>& run);
 
 // Throws std::invalid_argument naming the model when n_parameters > max_params (FFDV: 200e6).
 void check_max_params(const std::string& name, std::int64_t n_parameters, std::int64_t max_params);

@@ -1,5 +1,6 @@
 #include "modalities/models/model_summary.h"
 
+#include "modalities/av/models/av_model.h"
 #include "modalities/models/model.h"
 #include "modalities/models/pretrained.h"
 
@@ -15,7 +16,13 @@ ModelSummary summarize_model(const Registry& registry, const std::string& name, 
     s.n_parameters += p.numel();
     if (p.requires_grad()) s.n_trainable += p.numel();
   }
-  s.mult_adds = count_mult_adds(*model, s.input.shape(1));
+  if (auto* av = dynamic_cast<AvModel*>(model.get())) {   // two inputs of the same times: both streams count
+    const std::vector<std::int64_t> audio = av->audio_shape(1);
+    s.audio_shape.assign(audio.begin() + 1, audio.end());
+    s.mult_adds = count_mult_adds(*model, [&] { av->forward_av(torch::zeros(s.input.shape(1)), torch::zeros(audio)); });
+  } else {
+    s.mult_adds = count_mult_adds(*model, s.input.shape(1));
+  }
   s.max_params = max_params;
   s.over_limit = s.n_parameters > max_params;
   return s;

@@ -23,6 +23,7 @@ inline constexpr std::int64_t ffdv_max_params = 200'000'000;
 struct ModelSummary {
   std::string name;
   InputSpec input;
+  std::vector<std::int64_t> audio_shape;   // av models: the audio windows beside input, [1, F, W]; else empty
   std::int64_t n_parameters = 0;
   std::int64_t n_trainable = 0;     // requires_grad
   double mult_adds = 0;             // one sample (batch 1), see count_mult_adds in model.h

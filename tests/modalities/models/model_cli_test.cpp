@@ -38,6 +38,26 @@ TEST(ModelCli, InfoOfARawWaveformModel) {
   EXPECT_GT(j["mult_adds"].get<double>(), 1e9);
 }
 
+// An audio-visual model takes two inputs: info shows both and counts both streams' cost.
+TEST(ModelCli, InfoOfAnAudioVisualModelCountsBothStreams) {
+  const auto r = run_dflab("model info av_joint --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["input"]["shape"], (std::vector<int>{5, 3, 48, 96}));
+  EXPECT_EQ(j["audio_input"]["shape"], (std::vector<int>{1, 13, 21}));
+  const auto longer_audio = run_dflab("model info av_joint --json --param audio_frames=42");
+  ASSERT_EQ(longer_audio.code, 0) << longer_audio.err;
+  EXPECT_GT(nlohmann::json::parse(longer_audio.out)["mult_adds"].get<double>(), j["mult_adds"].get<double>());
+  const auto more_frames = run_dflab("model info av_joint --json --param stack=7");
+  ASSERT_EQ(more_frames.code, 0) << more_frames.err;
+  EXPECT_GT(nlohmann::json::parse(more_frames.out)["mult_adds"].get<double>(), j["mult_adds"].get<double>());
+  const auto text = run_dflab("model info av_joint");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("audio input  [1, 13, 21]"), std::string::npos) << text.out;
+  // A plain model has no audio input.
+  EXPECT_TRUE(nlohmann::json::parse(run_dflab("model info meso4 --json").out)["audio_input"].is_null());
+}
+
 TEST(ModelCli, ParamOverridesAreTypedAndChecked) {
   const auto r = run_dflab("model info meso4 --param input_size=64 --param width=2 --json");
   ASSERT_EQ(r.code, 0) << r.err;

@@ -11,6 +11,7 @@
 #include "modalities/av/models/av_model.h"
 #include "modalities/models/register_models.h"
 #include "modalities/models/model.h"
+#include "modalities/models/model_summary.h"
 
 namespace dflab {
 namespace {
@@ -65,6 +66,10 @@ TEST(ModelZoo, EveryModelRunsForwardAndBackwardOnATinyBatch) {
     }
     EXPECT_EQ(with_grad, params) << "parameters without a gradient";
     EXPECT_LT(m->n_parameters(), 200'000'000);
+    // What `dflab model info` prints: a summary with a cost, whatever inputs the model takes.
+    const ModelSummary summary = summarize_model(reg, name, tiny_params(info, reg));
+    EXPECT_GT(summary.mult_adds, 0.0);
+    EXPECT_EQ(summary.audio_shape.empty(), av == nullptr);
   }
 }
 
