@@ -366,7 +366,8 @@ WeightFile read_state_dict(caffe2::serialize::PyTorchStreamReader& zip, const st
       throw std::runtime_error(path + ": storage " + record + " holds " + std::to_string(size) + " bytes, " +
                                std::to_string(numel * item) + " announced");
     torch::Tensor t = torch::empty({numel}, torch::TensorOptions().dtype(dtype));
-    std::memcpy(t.data_ptr(), ptr.get(), static_cast<std::size_t>(numel * item));
+    // An empty tensor has no storage: memcpy from/to null is undefined even for 0 bytes (UBSan).
+    if (numel > 0) std::memcpy(t.data_ptr(), ptr.get(), static_cast<std::size_t>(numel * item));
     return t;
   });
   PyPtr root = up.run();

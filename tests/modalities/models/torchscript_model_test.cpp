@@ -124,7 +124,8 @@ TEST_F(TorchScriptTest, CorruptFileIsAnErrorNamingIt) {
 }
 
 TEST_F(TorchScriptTest, ModelParameterIsARequiredInputFile) {
-  const ParamSpec* spec = TorchScriptModel::info().param("model");
+  const PluginInfo info = TorchScriptModel::info();   // held: param() points into it (ASan found the dangling use)
+  const ParamSpec* spec = info.param("model");
   ASSERT_NE(spec, nullptr);
   EXPECT_FALSE(spec->default_value.has_value());
   EXPECT_EQ(spec->path, PathRole::input_file);
