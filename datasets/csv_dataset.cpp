@@ -76,7 +76,7 @@ Dataset read_csv_dataset(const std::string& csv_path, const ReadOptions& options
       }
       VideoItem item;
       item.id = id;
-      item.path = id.front() == '/' ? fs::path(id).lexically_normal().string() : join_normal(dir_name, id);
+      item.path = join_normal(dir_name, id);   // an absolute name stays itself, normalised
       const std::string& label_text = row.fields[static_cast<std::size_t>(label_col)];
       if (!label_text.empty()) {
         item.label = parse_label(label_text);

@@ -1,6 +1,5 @@
 #include "experiments/training/checkpoint.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -12,6 +11,7 @@
 #include <stdexcept>
 
 #include "experiments/training/file_digest.h"
+#include "registry/atomic_file.h"
 
 namespace dflab {
 
@@ -58,45 +58,6 @@ InputNormalisation read_model_state(Model& model, torch::serialize::InputArchive
 namespace {
 
 std::string errno_text() { return std::strerror(errno); }
-
-// Writes `bytes` to `tmp` and flushes them to the disk; throws with the OS's reason.
-void write_all(const std::string& tmp, std::string_view bytes) {
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(errno_text());
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = n < 0 ? errno_text() : "short write";
-      ::close(fd);
-      throw std::runtime_error(why);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const std::string why = errno_text();
-    ::close(fd);
-    throw std::runtime_error(why);
-  }
-  if (::close(fd) != 0) throw std::runtime_error(errno_text());
-}
-
-void write_file_atomically(const std::string& path, std::string_view bytes) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::error_code ec;
-  try {
-    write_all(tmp, bytes);
-  } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot write: " + e.what());
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot move into place: " + ec.message());
-  }
-}
 
 std::string read_whole_file(const std::string& path) {
   std::error_code ec;

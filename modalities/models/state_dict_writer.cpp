@@ -11,6 +11,8 @@
 
 #include <caffe2/serialize/inline_container.h>
 
+#include "registry/atomic_file.h"
+
 namespace dflab {
 
 namespace {
@@ -128,26 +130,7 @@ std::string state_dict_bytes(const std::vector<std::pair<std::string, torch::Ten
 }
 
 void write_state_dict(const std::string& path, const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
-  namespace fs = std::filesystem;
-  const std::string bytes = state_dict_bytes(tensors);
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::error_code ec;
-  if (fs::path(path).has_parent_path()) fs::create_directories(fs::path(path).parent_path(), ec);
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) {
-      out.close();
-      fs::remove(tmp, ec);
-      throw std::runtime_error(path + ": write failed (disk full?)");
-    }
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw std::runtime_error(path + ": cannot move into place: " + ec.message());
-  }
+  write_file_atomically(path, state_dict_bytes(tensors));
 }
 
 }  // namespace dflab
