@@ -72,5 +72,6 @@ void add_export_command(CLI::App& app, Context& ctx);   // export (a model run o
 void add_serve_command(CLI::App& app, Context& ctx);    // serve (a run behind HTTP)
 void add_compare_command(CLI::App& app, Context& ctx);  // compare RUN_A RUN_B
 void add_augment_command(CLI::App& app, Context& ctx);  // augment (one plugin on a clip → PNGs)
+void add_av_command(CLI::App& app, Context& ctx);       // av sync (audio-visual offset by an av model run)
 
 }  // namespace dflab::cli

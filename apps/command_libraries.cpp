@@ -65,6 +65,7 @@ const std::vector<LibraryCommand>& library_commands() {
       {"serve", H::torch, "Score videos over HTTP with a trained run: POST /score, GET /health, GET /runs"},
       {"model", H::torch, "Model tools: info (input, parameters, multiply-adds), load-check (pretrained weights), forward "
                           "(one pass on a .npy)"},
+      {"av", H::torch, "Audio-visual tools: sync (the offset and confidence of voice against mouths, by an av model run)"},
   };
   return all;
 }

@@ -17,6 +17,7 @@ void dflab_add_commands(CLI::App& app, dflab::cli::Context& ctx) {
   add_export_command(app, ctx);
   add_serve_command(app, ctx);
   add_model_command(app, ctx);
+  add_av_command(app, ctx);
 }
 
 void dflab_register_plugins(dflab::Registry& registry) { dflab::register_model_plugins(registry); }

@@ -10,6 +10,7 @@
 
 #include <toml.hpp>
 
+#include "modalities/augment/augmentation.h"
 #include "registry/diagnostics.h"
 #include "registry/plugin_loader.h"
 #include "registry/toml_params.h"
@@ -29,6 +30,12 @@ bool ExperimentConfig::has_audio_models() const {
 bool ExperimentConfig::has_av_models() const {
   return std::any_of(models.begin(), models.end(), [](const ModelEntry& m) { return m.modality == "av"; });
 }
+bool ModelEntry::shifts_av() const {
+  return std::any_of(augment.begin(), augment.end(), [](const PluginChoice& a) {
+    return std::find(kAvForgingAugmentations.begin(), kAvForgingAugmentations.end(), a.plugin) != kAvForgingAugmentations.end();
+  });
+}
+
 bool ModelEntry::blends_faces() const {
   return std::any_of(augment.begin(), augment.end(), [](const PluginChoice& a) {
     return std::find(kBlendingAugmentations.begin(), kBlendingAugmentations.end(), a.plugin) != kBlendingAugmentations.end();
@@ -519,25 +526,62 @@ class Loader {
           for (const auto& a : aug->as_array()) e.augment.push_back(read_choice(kind::augmentation, &a, who + " augment", ""));
         }
       }
-      if (e.modality == "av" && !e.augment.empty())
-        diags_.error(exp_.file, line_in(&m, "augment"),
-                     who + ": augmentations do not yet act on audio-visual units (mouth stacks with their audio); "
-                           "remove augment from this av model");
+      check_augment_modality(e, m, who);
       e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
       check_real_only(e, m, who);
       exp_.models.push_back(std::move(e));
     }
   }
 
-  // real_only = true: the fake half of every batch comes from a blending augmentation, so the
-  // model needs one, on video; the blend then always acts on that half, so its p would be ignored.
+  // An augmentation that does not act on the model's units would be accepted and never applied
+  // (spec_augment on face crops; one stream's augmentations on audio-visual units, where changing
+  // the mouths or the voice alone could fake the agreement an av model learns).
+  void check_augment_modality(const ModelEntry& e, const toml::value& m, const std::string& who) {
+    const AugmentModality unit = e.modality == "video" ? AugmentModality::video
+                                 : e.modality == "audio" ? AugmentModality::audio
+                                                         : AugmentModality::av;
+    const toml::value* list = get(m, "augment");
+    for (std::size_t k = 0; k < e.augment.size(); ++k) {
+      const PluginChoice& a = e.augment[k];
+      if (a.plugin.empty() || !registry_.find(kind::augmentation, a.plugin)) continue;
+      std::unique_ptr<Augmentation> aug;
+      try {
+        aug = registry_.create<Augmentation>(kind::augmentation, a.plugin, a.params);
+      } catch (const std::exception& ex) {
+        diags_.error(exp_.file, a.line, who + " augment " + a.plugin + ": " + ex.what());
+        continue;
+      }
+      if (aug->applies_to(unit)) continue;
+      std::string takes;
+      for (auto [mod, name] : {std::pair{AugmentModality::video, "video"}, {AugmentModality::audio, "audio"},
+                               {AugmentModality::av, "av"}})
+        if (aug->applies_to(mod)) takes += (takes.empty() ? "" : " or ") + std::string("modality = \"") + name + "\"";
+      const int line = list && list->is_array() && k < list->as_array().size() ? line_of(list->as_array()[k]) : a.line;
+      diags_.error(exp_.file, line, who + " augment " + a.plugin + " does not act on " + e.modality + " units (it takes " +
+                                        (takes.empty() ? std::string("none") : takes) + "); remove it");
+    }
+  }
+
+  // real_only = true: the fake half of every batch is forged from the real half — blended faces
+  // (video) or audio from other times (av, av_shift) — so the model needs such an augmentation;
+  // it then always acts on that half, so its p would be ignored.
   void check_real_only(const ModelEntry& e, const toml::value& m, const std::string& who) {
     if (!e.train.has("real_only") || !e.train.boolean("real_only")) return;
     const toml::value* train = get(m, "train");
     const int line = line_in(train, "real_only");
-    if (e.modality != "video")
-      diags_.error(exp_.file, line, who + ": real_only = true makes fakes by blending faces; it needs modality = \"video\"");
-    if (!e.blends_faces()) {
+    if (e.modality != "video" && e.modality != "av") {
+      diags_.error(exp_.file, line, who + ": real_only = true forges the fake half of each batch from faces (video) "
+                                          "or from audio-visual units (av); it does not apply to modality = \"" +
+                                          e.modality + "\"");
+      return;
+    }
+    const std::vector<std::string>& forgers = e.modality == "av" ? kAvForgingAugmentations : kBlendingAugmentations;
+    if (e.modality == "av" && !e.shifts_av()) {
+      diags_.error(exp_.file, line, who + ": real_only = true needs av_shift to make the out-of-sync half of each "
+                                          "batch: add { plugin = \"av_shift\" } to augment");
+      return;
+    }
+    if (e.modality == "video" && !e.blends_faces()) {
       diags_.error(exp_.file, line, who + ": real_only = true needs a blending augmentation to make the fake half of "
                                           "each batch: add { plugin = \"self_blend\" } (or face_blend) to augment");
       return;
@@ -548,11 +592,10 @@ class Loader {
       const toml::value* plugin = get(a, "plugin");
       if (!plugin || !plugin->is_string()) continue;
       const std::string name = plugin->as_string().str;
-      if (std::find(kBlendingAugmentations.begin(), kBlendingAugmentations.end(), name) == kBlendingAugmentations.end())
-        continue;
+      if (std::find(forgers.begin(), forgers.end(), name) == forgers.end()) continue;
       if (const toml::value* p = get(a, "p"))
         diags_.error(exp_.file, line_of(*p), who + " augment " + name + ": p is not used with real_only = true (every "
-                                             "batch is half real, half blended by " + name + "); remove it");
+                                             "batch is half real, half forged by " + name + "); remove it");
     }
   }
 

@@ -28,8 +28,11 @@ struct PluginChoice {
 
 // Augmentations that make a real face fake (Augmentation::forges()): `real_only = true` needs one,
 // and a video model using one makes [video] crop.landmarks = "auto" cache dlib's 68 landmarks with
-// the crops. (Named here because validating a file needs no augmentation code.)
+// the crops. (Named here so that the checks need no plugin instance.)
 inline const std::vector<std::string> kBlendingAugmentations = {"face_blend", "self_blend"};
+// Augmentations that make a real audio-visual unit fake (out of sync): `real_only = true` on an
+// av model needs one.
+inline const std::vector<std::string> kAvForgingAugmentations = {"av_shift"};
 
 struct ModelEntry {
   std::string name;                   // unique within the experiment
@@ -42,6 +45,7 @@ struct ModelEntry {
   int line = 0;
 
   bool blends_faces() const;          // augment has one of kBlendingAugmentations
+  bool shifts_av() const;             // augment has one of kAvForgingAugmentations
 };
 
 struct ExperimentConfig {

@@ -22,6 +22,7 @@
 #include "experiments/torch_runtime.h"
 #include "experiments/training/audio_feature_source.h"
 #include "experiments/training/av_sample_source.h"
+#include "experiments/training/av_sync_curve.h"
 #include "experiments/training/checkpoint.h"
 #include "experiments/training/face_crop_source.h"
 #include "experiments/training/trainer.h"
@@ -31,6 +32,7 @@
 #include "modalities/aggregators/aggregator.h"
 #include "modalities/audio/feature_cache.h"
 #include "modalities/augment/augmentation.h"
+#include "modalities/av/av_cache.h"
 #include "modalities/av/models/av_model.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/model.h"
@@ -174,11 +176,125 @@ class ExperimentRunner {
       }
       out.run = req.checkpoint;
     }
-    // Files that cannot be media are answered before any decoding; the rest are preprocessed.
+    std::vector<int> item_of;   // request index -> ds_.items index, -1 when rejected
+    out.videos = admit_files(req.videos, item_of);
+    if (req.threads > 0) pre_threads_ = req.threads;
+    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+    const bool av = direct ? direct->modality == "av" : needs_modality(*store, run, "av");
+    const bool video = av || (direct ? direct->modality == "video" : needs_modality(*store, run, "video"));
+    const bool audio = direct ? direct->modality == "audio" : needs_modality(*store, run, "audio");
+    Scores scores;
+    double prior = 0.5;
+    if (!ds_.items.empty()) {
+      preprocess_items(video, audio, av);
+      if (direct) {
+        scores = scores_of_model(*direct, {{req.checkpoint, ""}});
+      } else {
+        scores = scores_of_run(*store, run);
+        prior = prior_of(params_of(*store, run));
+      }
+    }
+    for (std::size_t k = 0; k < out.videos.size(); ++k) {
+      PredictedVideo& v = out.videos[k];
+      if (item_of[k] >= 0) {
+        const auto i = static_cast<std::size_t>(item_of[k]);
+        v.score = scores.score[i];
+        const VideoPrep& p = *prep_.at(ds_.items[i].id);
+        describe_outcome(v, p, video, audio, av, scores.reason[i]);
+        if (video) {
+          v.video_prep = p.video_status;
+          v.face_crops = static_cast<int>(p.n_crops);
+          v.faces_detected = static_cast<int>(p.n_detected);
+        }
+        if (audio) v.audio_prep = p.audio_status;
+      }
+      if (!v.score && req.prior_on_error) {
+        v.score = prior;
+        v.substitute = "prior";
+      }
+    }
+    out.warnings = res_.warnings;
+    return out;
+  }
+
+  // ---- av sync ------------------------------------------------------------------------------
+  AvSyncOutcome av_sync(RunStore& store, store::RunId run, const AvSyncRequest& req) {
+    const store::RunDetail d = store.get_run(run);
+    AvSyncOutcome out;
+    out.run = d.run.experiment + "/" + d.run.name;
+    if (d.run.kind != store::RunKind::model || store.run_summary(run).modality != "av")
+      throw std::runtime_error("run " + out.run + " is not an audio-visual model run (modality = \"av\"): the offset "
+                               "search slides a voice against mouths, which only an av model scores");
+    const ModelEntry& m = model_entry_of_run(exp_, d);
+    std::vector<std::pair<std::string, std::string>> checkpoints;
+    for (const store::Artifact& a : d.artifacts)
+      if (a.kind == "checkpoint") checkpoints.push_back({a.path, a.sha256});
+    if (checkpoints.empty()) throw std::runtime_error(out.run + ": the run has no checkpoint (did it finish?)");
+    std::vector<std::unique_ptr<LoadedModel>> models;
+    for (const auto& [ckpt, sha] : checkpoints) models.push_back(load_model(m, ckpt, sha));
+    std::vector<int> item_of;
+    for (PredictedVideo& v : admit_files(req.videos, item_of)) {
+      AvSyncVideo a;
+      a.name = v.name;
+      a.path = v.path;
+      a.status = v.status;
+      a.message = v.message;
+      out.videos.push_back(std::move(a));
+    }
+    if (req.threads > 0) pre_threads_ = req.threads;
+    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+    if (ds_.items.empty()) return out;
+    preprocess_items(/*video=*/true, /*audio=*/false, /*av=*/true);
+    const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
+    const AvCache cache(cache_dir(exp_, "av"));
+    const std::string params = av_cache_params(exp_, *feature);
+    const TrainSettings ts = TrainSettings::from(m.train, seed_);
+    SyncCurveOptions co;
+    co.max_offset = req.max_offset;
+    co.device = resolve_device(ts.device);
+    for (std::size_t k = 0; k < out.videos.size(); ++k) {
+      if (item_of[k] < 0) continue;
+      AvSyncVideo& v = out.videos[k];
+      const VideoItem& it = ds_.items[static_cast<std::size_t>(item_of[k])];
+      const VideoPrep& p = *prep_.at(it.id);
+      if (p.av_status != "ok") {
+        v.status = p.av_status == "no_face" ? "no_face" : p.av_status == "no_audio" ? "no_audio" : "unreadable";
+        v.message = !p.av_message.empty() ? p.av_message : !p.video_message.empty() ? p.video_message : it.path + ": " + p.av_status;
+        if (v.status == "no_face") v.message += " (no face: no mouths to match with the voice)";
+        continue;
+      }
+      const std::optional<AvClip> clip = cache.load(it.path, params);
+      if (!clip) {
+        v.status = "unreadable";
+        v.message = it.path + ": its audio-visual samples are not in the cache after preprocessing";
+        continue;
+      }
+      try {
+        std::vector<SyncCurve> curves;
+        for (const auto& lm : models) {
+          lm->model->to(co.device);
+          auto* av = dynamic_cast<AvModel*>(lm->model.get());
+          if (!av) throw std::runtime_error(m.model.plugin + " is not an audio-visual model");
+          curves.push_back(sync_curve(*av, *clip, lm->norm, co));
+        }
+        v.curve = mean_sync_curve(curves);
+        v.status = "ok";
+      } catch (const std::invalid_argument& e) {
+        v.status = "too_short";
+        v.message = e.what();
+      }
+    }
+    out.warnings = res_.warnings;
+    return out;
+  }
+
+  // Files that cannot be media are answered before any decoding (status missing / unreadable,
+  // item_of -1); the rest become test items of ds_ (item_of: their index), to be preprocessed.
+  std::vector<PredictedVideo> admit_files(const std::vector<std::string>& videos, std::vector<int>& item_of) {
+    std::vector<PredictedVideo> out;
     ds_.layout = "files";
     std::set<std::string> ids;
-    std::vector<int> item_of;   // request index -> ds_.items index, -1 when rejected
-    for (const std::string& path : req.videos) {
+    for (const std::string& path : videos) {
       PredictedVideo v;
       v.name = fs::path(path).filename().string();
       if (!ids.insert(v.name).second) v.name = path;   // two files of one name: keep them apart
@@ -211,57 +327,26 @@ class ExperimentRunner {
       } else {
         item_of.push_back(-1);
       }
-      out.videos.push_back(std::move(v));
+      out.push_back(std::move(v));
     }
     for (const VideoItem& it : ds_.items) lists_.test.push_back(&it);
-    if (req.threads > 0) pre_threads_ = req.threads;
-    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
-    const bool av = direct ? direct->modality == "av" : needs_modality(*store, run, "av");
-    const bool video = av || (direct ? direct->modality == "video" : needs_modality(*store, run, "video"));
-    const bool audio = direct ? direct->modality == "audio" : needs_modality(*store, run, "audio");
-    Scores scores;
-    double prior = 0.5;
-    if (!ds_.items.empty()) {
-      stage(opt_, "preprocess");
-      PreprocessOptions po;
-      po.threads = pre_threads_;
-      po.on_progress = opt_.callbacks.on_preprocess;
-      ExperimentConfig pre = exp_;
-      // predict reports each file's outcome; [data] on_error = "stop" is for building a dataset.
-      pre.data.set("on_error", std::string("skip"));
-      if (!video) pre.detector.plugin.clear();
-      if (!audio) pre.audio_feature.plugin.clear();
-      if (!av) pre.av_feature.plugin.clear();
-      res_.preprocess = preprocess(pre, ds_, reg_, po);
-      for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
-      if (direct) {
-        scores = scores_of_model(*direct, {{req.checkpoint, ""}});
-      } else {
-        scores = scores_of_run(*store, run);
-        prior = prior_of(params_of(*store, run));
-      }
-    }
-    for (std::size_t k = 0; k < out.videos.size(); ++k) {
-      PredictedVideo& v = out.videos[k];
-      if (item_of[k] >= 0) {
-        const auto i = static_cast<std::size_t>(item_of[k]);
-        v.score = scores.score[i];
-        const VideoPrep& p = *prep_.at(ds_.items[i].id);
-        describe_outcome(v, p, video, audio, av, scores.reason[i]);
-        if (video) {
-          v.video_prep = p.video_status;
-          v.face_crops = static_cast<int>(p.n_crops);
-          v.faces_detected = static_cast<int>(p.n_detected);
-        }
-        if (audio) v.audio_prep = p.audio_status;
-      }
-      if (!v.score && req.prior_on_error) {
-        v.score = prior;
-        v.substitute = "prior";
-      }
-    }
-    out.warnings = res_.warnings;
     return out;
+  }
+
+  // Faces, audio features and audio-visual samples of the admitted files, as each is needed.
+  void preprocess_items(bool video, bool audio, bool av) {
+    stage(opt_, "preprocess");
+    PreprocessOptions po;
+    po.threads = pre_threads_;
+    po.on_progress = opt_.callbacks.on_preprocess;
+    ExperimentConfig pre = exp_;
+    // predict reports each file's outcome; [data] on_error = "stop" is for building a dataset.
+    pre.data.set("on_error", std::string("skip"));
+    if (!video) pre.detector.plugin.clear();
+    if (!audio) pre.audio_feature.plugin.clear();
+    if (!av) pre.av_feature.plugin.clear();
+    res_.preprocess = preprocess(pre, ds_, reg_, po);
+    for (const VideoPrep& v : res_.preprocess.videos) prep_[v.id] = &v;
   }
 
   // Loads every checkpoint predict() would use into keep_models_in()'s store, scoring nothing:
@@ -1423,6 +1508,18 @@ PredictOutcome RunPredictor::predict(const std::vector<std::string>& videos, con
   ExperimentRunner runner(*exp, s_->registry, options);
   runner.keep_models_in(&s_->models);
   return runner.predict(s_->store.get(), s_->run, req);
+}
+
+AvSyncOutcome av_sync_with_run(Registry& registry, const AvSyncRequest& request) {
+  if (request.max_offset < 0) throw std::invalid_argument("max_offset must be >= 0");
+  store::StoreOptions so;
+  so.create = false;
+  RunStore store = RunStore::open(request.db, so);
+  const store::RunId run = store.resolve_run(request.run);
+  const ExperimentConfig exp = load_run_experiment(store, run, registry);
+  RunnerOptions options;
+  options.callbacks = request.callbacks;
+  return ExperimentRunner(exp, registry, options).av_sync(store, run, request);
 }
 
 PredictOutcome predict_with_run(Registry& registry, const PredictRequest& request) {

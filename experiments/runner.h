@@ -50,6 +50,7 @@
 #include "experiments/experiment_config.h"
 #include "experiments/preprocess.h"
 #include "experiments/store/run_store.h"
+#include "modalities/av/sync_curve.h"
 #include "registry/registry.h"
 
 namespace dflab {
@@ -198,6 +199,35 @@ class RunPredictor {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// `dflab av sync`: where the voice of each video sits against its mouths, by an audio-visual model
+// run (experiments/training/av_sync_curve.h): the run's stored config preprocesses the files
+// (faces and audio-visual samples through the experiment's caches), its checkpoints score every
+// stack of mouths against the audio shifted by -max_offset..max_offset sampled frames.
+struct AvSyncRequest {
+  std::string db, run;                 // the store and an av model run of it
+  std::vector<std::string> videos;
+  int max_offset = 15;                 // sampled frames either way
+  int threads = 0;                     // 0: the experiment's setting
+  RunnerCallbacks callbacks;
+};
+
+struct AvSyncVideo {
+  std::string name, path;
+  // ok | missing | unreadable | no_face | no_audio | too_short (fewer sampled frames than a stack)
+  std::string status;
+  std::string message;                 // why, naming the file; "" when ok
+  std::optional<SyncCurve> curve;      // when ok
+};
+
+struct AvSyncOutcome {
+  std::string run;                     // experiment/run
+  std::vector<AvSyncVideo> videos;     // in request order
+  std::vector<std::string> warnings;
+};
+
+// Throws std::runtime_error when the store or run is missing, or the run is not a finished av model run.
+AvSyncOutcome av_sync_with_run(Registry& registry, const AvSyncRequest& request);
 
 // The experiment config stored with a run of the store (its experiment file's folder still resolves
 // relative paths). Throws std::runtime_error for a run not made by `dflab run`.

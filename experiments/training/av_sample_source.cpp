@@ -4,7 +4,17 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "modalities/augment/av_shift.h"
+
 namespace dflab {
+
+namespace {
+cv::Mat to_mat(const FeatureMatrix& a) {
+  cv::Mat m(a.n_rows, a.n_cols, CV_32FC1);
+  std::copy(a.data.begin(), a.data.end(), m.ptr<float>());
+  return m;
+}
+}  // namespace
 
 AvSampleEntry av_sample_entry(SourceVideo video, const AvCache& cache, const std::string& video_path,
                               const std::string& params) {
@@ -89,9 +99,15 @@ AugmentSample AvSampleSource::load(std::size_t i, std::size_t u, std::mt19937_64
     s.timestamps_s.push_back(c.timestamps_s[f]);
   }
   // The audio of the stack's middle frame: the window centred on the middle of the stack.
-  const FeatureMatrix& a = c.audio[std::min(start + t / 2, n - 1)];
-  s.feature = cv::Mat(a.n_rows, a.n_cols, CV_32FC1);
-  std::copy(a.data.begin(), a.data.end(), s.feature.ptr<float>());
+  const std::size_t mid = std::min(start + t / 2, n - 1);
+  s.feature = to_mat(c.audio[mid]);
+  if (jitter) {
+    // Training: the windows of the frames around it too, for av_shift's out-of-sync pairs.
+    const std::size_t r = static_cast<std::size_t>(AvShift::kMaxShift);
+    const std::size_t lo = mid > r ? mid - r : 0, hi = std::min(n - 1, mid + r);
+    for (std::size_t f = lo; f <= hi; ++f) s.audio_context.push_back(f == mid ? s.feature : to_mat(c.audio[f]));
+    s.audio_context_centre = static_cast<int>(mid - lo);
+  }
   return s;
 }
 

@@ -2,8 +2,10 @@
 // Audio-visual samples from the av cache (modalities/av/av_cache.h) as units for "av" models: a
 // stack of T consecutive sampled frames' mouth crops and the audio window of the stack's middle
 // frame, so both streams of a unit cover the same times. Units are consecutive stacks (the last
-// one ends on the last frame); training draws a random start instead. A unit loads its video's
-// cache entry (one video's mouths, a few hundred kB), never a dataset's.
+// one ends on the last frame); training draws a random start instead, and its units also carry the
+// audio windows of the frames up to AvShift::kMaxShift either side (AugmentSample::audio_context),
+// from which av_shift makes the out-of-sync copies. A unit loads its video's cache entry (one
+// video's mouths, a few hundred kB), never a dataset's.
 //
 //   AvSampleSource train(entries, cache, params, /*stack=*/5, /*mouth h, w=*/48, 96, /*audio F, W=*/13, 21);
 //   AvSampleSource val(val_entries, cache, params, 5, 48, 96, 13, 21, train.normalisation());

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "modalities/augment/audio_level.h"
+#include "modalities/augment/av_shift.h"
 #include "modalities/augment/augment_common.h"
 #include "modalities/augment/blur_noise.h"
 #include "modalities/augment/color_jitter.h"
@@ -28,7 +29,9 @@ ParamSpec probability_param(double def) {
 
 namespace {
 
-const char* modality_name(AugmentModality m) { return m == AugmentModality::video ? "video" : "audio"; }
+const char* modality_name(AugmentModality m) {
+  return m == AugmentModality::video ? "video" : m == AugmentModality::audio ? "audio" : "audio-visual";
+}
 
 void check_video(const AugmentSample& s, const std::string& who) {
   if (s.frames.empty()) throw std::invalid_argument(who + ": empty video sample (no frames)");
@@ -61,8 +64,10 @@ void check_audio(const AugmentSample& s, const std::string& who) {
 BasicAugmentation::BasicAugmentation(std::string name, const Params& params, bool video, bool audio)
     : name_(std::move(name)), p_(params.real("p")), video_(video), audio_(audio) {}
 
+// One stream's augmentations leave audio-visual units alone: changing the mouths or the voice of
+// a unit on its own could break (or fake) the very agreement an av model learns.
 bool BasicAugmentation::applies_to(AugmentModality modality) const {
-  return modality == AugmentModality::video ? video_ : audio_;
+  return modality == AugmentModality::video ? video_ : modality == AugmentModality::audio && audio_;
 }
 
 void Augmentation::forge(AugmentSample&, const AugmentSample*, std::mt19937_64&) const {
@@ -178,6 +183,7 @@ void register_augmentation_plugins(Registry& registry) {
   registry.add<AudioNoise>(AudioNoise::info());
   registry.add<TimeShift>(TimeShift::info());
   registry.add<SpecAugment>(SpecAugment::info());
+  registry.add<AvShift>(AvShift::info());
 }
 
 }  // namespace dflab

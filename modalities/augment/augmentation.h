@@ -16,7 +16,8 @@
 // any other training sample (partner() == PartnerKind::any) or, for a fake, the aligned frames of
 // its original video (PartnerKind::original: same frame indices, same crop boxes; a sample without
 // one is left alone). They blend targets into soft labels in [0, 1]. Blending augmentations
-// (self_blend, face_blend; forges() is true) make a real face fake: target 1.
+// (self_blend, face_blend; forges() is true) make a real face fake: target 1. For audio-visual
+// units, av_shift forges the same way: the mouths keep their own voice, but from other times.
 
 #include <random>
 #include <vector>
@@ -41,8 +42,14 @@ struct AugmentSample {
   // stream (h264_reencode then takes its source_fps). Lets a frame-rate change know which frames
   // a lower rate would drop: frames sampled far apart are never dropped.
   std::vector<double> timestamps_s;
-  // audio: CV_32FC1, rows = feature bins (mel bands), cols = time frames.
+  // audio: CV_32FC1, rows = feature bins (mel bands), cols = time frames. av: the audio window
+  // of the mouths' times, the same layout.
   cv::Mat feature;
+  // av, training only: the audio windows of the sampled frames around the unit's middle frame, in
+  // time order; audio_context[audio_context_centre] is `feature`'s window. av_shift takes the
+  // out-of-sync audio from here. Empty (centre -1) at inference.
+  std::vector<cv::Mat> audio_context;
+  int audio_context_centre = -1;
   float target = 0.0f;   // 0 real, 1 fake; soft after mixing or label smoothing
   // video, for inspection (`dflab augment`, tests): the mask per frame (CV_32FC1 in [0, 1]) of the
   // last blending augmentation (self_blend, face_blend) that acted, in the frame's pixels when it

@@ -6,6 +6,7 @@
 #include "modalities/audio/models/mel_resnet18.h"
 #include "modalities/audio/models/rawnet2.h"
 #include "modalities/av/models/av_joint.h"
+#include "modalities/av/models/av_sync.h"
 #include "modalities/models/onnx_backbone.h"
 #include "modalities/models/torchscript_model.h"
 #include "modalities/video/models/efficientnet.h"
@@ -53,6 +54,7 @@ void register_model_plugins(Registry& registry) {
     });
   // audio-visual models (modality av: mouth stacks + their audio windows)
   registry.add<AvJointModel>(AvJointModel::info());
+  registry.add<AvSyncModel>(AvSyncModel::info());
   // any modality
   registry.add<TorchScriptModel>(TorchScriptModel::info());
   registry.add<OnnxBackboneModel>(OnnxBackboneModel::info());

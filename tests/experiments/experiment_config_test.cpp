@@ -284,7 +284,8 @@ TEST_F(ExperimentConfigTest, RealOnlyNeedsABlendingAugmentationOnAVideoModel) {
   const std::string audio = file("[[models]]\nname = \"a\"\nplugin = \"tiny_cnn\"\nmodality = \"audio\"\n"
                                  "train = { real_only = true }\naugment = [{ plugin = \"self_blend\" }]\n", "audio.toml");
   all = errors_of(audio);
-  EXPECT_NE(all.find("real_only = true makes fakes by blending faces; it needs modality = \"video\""), std::string::npos) << all;
+  EXPECT_NE(all.find("real_only = true forges the fake half of each batch from faces (video) or from audio-visual units "
+                     "(av); it does not apply to modality = \"audio\""), std::string::npos) << all;
 
   const std::string with_p = file("[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n"
                                   "train = { real_only = true }\naugment = [\n  { plugin = \"self_blend\", p = 0.3 },\n]\n",
@@ -303,16 +304,66 @@ TEST_F(ExperimentConfigTest, RealOnlyNeedsABlendingAugmentationOnAVideoModel) {
   EXPECT_FALSE(load_experiment(write(valid_toml, "valid.toml"), reg).models[0].train.boolean("real_only")) << "default";
 }
 
-// The config names the blending augmentations without their code; the list must be exactly the
-// registered plugins that forge.
+// The config names the forging augmentations without their code; the lists must be exactly the
+// registered plugins that forge faces (video) and audio-visual units (av).
 TEST(BlendingAugmentations, TheConfigListIsWhatForges) {
   const Registry reg = builtin_registry();
-  std::vector<std::string> forging;
-  for (const std::string& name : reg.names(kind::augmentation))
-    if (reg.create<Augmentation>(kind::augmentation, name, reg.defaults(kind::augmentation, name))->forges())
-      forging.push_back(name);
-  std::sort(forging.begin(), forging.end());
-  EXPECT_EQ(forging, kBlendingAugmentations);
+  std::vector<std::string> faces, av;
+  for (const std::string& name : reg.names(kind::augmentation)) {
+    const auto aug = reg.create<Augmentation>(kind::augmentation, name, reg.defaults(kind::augmentation, name));
+    if (!aug->forges()) continue;
+    if (aug->applies_to(AugmentModality::video)) faces.push_back(name);
+    if (aug->applies_to(AugmentModality::av)) av.push_back(name);
+  }
+  std::sort(faces.begin(), faces.end());
+  std::sort(av.begin(), av.end());
+  EXPECT_EQ(faces, kBlendingAugmentations);
+  EXPECT_EQ(av, kAvForgingAugmentations);
+}
+
+// An augmentation that does not act on the model's units is an error at its line, not a setting
+// accepted and never applied; an av model takes av_shift, and real_only = true on it needs one.
+TEST_F(ExperimentConfigTest, AugmentationsMustActOnTheModelsUnits) {
+  Registry reg = builtin_registry();
+  const std::string head = "[experiment]\nname = \"au\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                           "[video]\ncrop = { landmarks = \"detector\" }\n[av]\n";   // lines 1-8
+  auto errors_of = [&](const std::string& path) -> std::string {
+    try {
+      load_experiment(path, reg);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string av_model = "[[models]]\nname = \"s\"\nplugin = \"av_sync\"\nmodality = \"av\"\n";   // 9-12
+  const std::string spec = write(head + "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\n"
+                                        "augment = [\n  { plugin = \"hflip\" },\n  { plugin = \"spec_augment\" },\n]\n",
+                                 "spec.toml");
+  std::string all = errors_of(spec);
+  EXPECT_NE(all.find(spec + ":15: [[models]] 'v' augment spec_augment does not act on video units (it takes "
+                            "modality = \"audio\"); remove it"), std::string::npos) << all;
+  const std::string flip = write(head + av_model + "augment = [{ plugin = \"hflip\" }]\n", "flip.toml");
+  all = errors_of(flip);
+  EXPECT_NE(all.find("'s' augment hflip does not act on av units (it takes modality = \"video\")"), std::string::npos) << all;
+  const std::string shift_on_video = write(head + "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\n"
+                                                  "augment = [{ plugin = \"av_shift\" }]\n", "shiftvideo.toml");
+  all = errors_of(shift_on_video);
+  EXPECT_NE(all.find("'v' augment av_shift does not act on video units (it takes modality = \"av\")"), std::string::npos) << all;
+  const std::string no_shift = write(head + av_model + "train = { real_only = true }\n", "noshift.toml");
+  all = errors_of(no_shift);
+  EXPECT_NE(all.find(no_shift + ":13: [[models]] 's': real_only = true needs av_shift"), std::string::npos) << all;
+  const std::string with_p = write(head + av_model + "train = { real_only = true }\naugment = [{ plugin = \"av_shift\", p = 0.5 }]\n",
+                                   "withp.toml");
+  all = errors_of(with_p);
+  EXPECT_NE(all.find("'s' augment av_shift: p is not used with real_only = true"), std::string::npos) << all;
+  const std::string bad_range = write(head + av_model + "augment = [{ plugin = \"av_shift\", min_shift = 9, max_shift = 4 }]\n",
+                                      "range.toml");
+  all = errors_of(bad_range);
+  EXPECT_NE(all.find("min_shift = 9 is above max_shift = 4"), std::string::npos) << all;
+  const ExperimentConfig ok = load_experiment(
+      write(head + av_model + "train = { real_only = true }\naugment = [{ plugin = \"av_shift\", max_shift = 20 }]\n", "ok.toml"), reg);
+  EXPECT_TRUE(ok.models[0].shifts_av());
+  EXPECT_TRUE(ok.models[0].train.boolean("real_only"));
 }
 
 // crop.landmarks = "auto": dlib's 68 points are cached with the crops exactly when a video model

@@ -110,8 +110,19 @@ TEST(BuiltinPlugins, EveryPluginBuiltFromItsDefaultsWorks) {
       auto aug = reg.create<Augmentation>(info->kind, info->name, p);
       const AugmentSample video = test::video_sample(2, 64, 64, 1.0f, 1), video_partner = test::video_sample(2, 64, 64, 0.0f, 9);
       const AugmentSample audio = test::audio_sample(40, 50, 1.0f, 7), audio_partner = test::audio_sample(40, 50, 0.0f, 8);
+      // An audio-visual unit: 5 mouths, its audio window and the windows of 15 frames either side.
+      auto av_unit = [](float base) {
+        AugmentSample u;
+        u.modality = AugmentModality::av;
+        u.frames = test::video_sample(5, 32, 16, 0.0f, 4).frames;
+        for (int k = 0; k < 31; ++k) u.audio_context.push_back(cv::Mat(13, 21, CV_32FC1, cv::Scalar(base + static_cast<float>(k))));
+        u.audio_context_centre = 15;
+        u.feature = u.audio_context[15].clone();
+        return u;
+      };
+      const AugmentSample av = av_unit(0.0f), av_partner = av_unit(100.0f);
       bool applied = false;
-      for (const auto& pair : {std::pair{&video, &video_partner}, std::pair{&audio, &audio_partner}}) {
+      for (const auto& pair : {std::pair{&video, &video_partner}, std::pair{&audio, &audio_partner}, std::pair{&av, &av_partner}}) {
         if (!aug->applies_to(pair.first->modality)) continue;
         AugmentSample original = test::deep_copy(*pair.first);
         if (original.modality == AugmentModality::video) original.landmarks = {five_landmarks(), five_landmarks()};

@@ -24,6 +24,15 @@ class AvModel : public Model {
   virtual std::vector<std::int64_t> audio_shape(std::int64_t batch) const = 0;
   // mouths [N, T, 3, H, W] and audio [N, 1, F, W] of the same times -> logits [N].
   virtual torch::Tensor forward_av(const torch::Tensor& mouths, const torch::Tensor& audio) = 0;
+  // The offset search (experiments/training/av_sync_curve.h) pairs every mouth stack with the audio
+  // of many times. A model whose logit depends on one embedding per stream says so, and the search
+  // embeds each stack and each window once instead of once per pair (av_sync: ~30x fewer mouth
+  // passes at 31 offsets). The three functions below throw std::logic_error unless it does.
+  virtual bool embeds_streams_separately() const { return false; }
+  virtual torch::Tensor embed_mouths(const torch::Tensor& mouths);   // [N, T, 3, H, W] -> [N, E]
+  virtual torch::Tensor embed_audio(const torch::Tensor& audio);     // [N, 1, F, W] -> [N, E]
+  // Embeddings of the same rows -> logits [N]; forward_av(m, a) == logits_of_embeddings(embed_mouths(m), embed_audio(a)).
+  virtual torch::Tensor logits_of_embeddings(const torch::Tensor& mouths, const torch::Tensor& audio);
   // One tensor is not an audio-visual unit.
   torch::Tensor forward(const torch::Tensor&) override {
     throw std::logic_error(name_for_errors() + " takes mouth stacks and audio windows together (forward_av), not one tensor");

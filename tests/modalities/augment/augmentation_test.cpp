@@ -36,7 +36,7 @@ AugmentSample sample_of(AugmentModality m, int frames = 2) {
 
 TEST(Augmentation, EveryPluginIsRegisteredWithAProbabilityParam) {
   std::vector<std::string> names = augment_registry().names(kind::augmentation);
-  EXPECT_EQ(names.size(), 18u);
+  EXPECT_EQ(names.size(), 19u);
   for (const auto& name : names) {
     const PluginInfo& info = augment_registry().info(kind::augmentation, name);
     const ParamSpec* p = info.param("p");

@@ -1,0 +1,52 @@
+#include "modalities/av/sync_curve.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+
+namespace dflab {
+
+namespace {
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+}  // namespace
+
+void settle_sync_curve(SyncCurve& c) {
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<double> defined;
+  c.offset_frames = 0;
+  for (std::size_t k = 0; k < c.offsets.size(); ++k) {
+    const double v = c.logit[k];
+    if (std::isnan(v)) continue;
+    defined.push_back(v);
+    // Ties go to the offset nearest zero: a flat curve says "no evidence of a shift".
+    if (v < best || (v == best && std::abs(c.offsets[k]) < std::abs(c.offset_frames))) best = v, c.offset_frames = c.offsets[k];
+  }
+  c.confidence = defined.empty() ? 0.0 : median(defined) - best;
+  c.offset_ms = 1000.0 * c.offset_frames * c.frame_interval_s;
+}
+
+SyncCurve mean_sync_curve(const std::vector<SyncCurve>& curves) {
+  if (curves.empty()) throw std::invalid_argument("mean_sync_curve: no curve");
+  SyncCurve c = curves.front();
+  for (std::size_t k = 0; k < c.logit.size(); ++k) {
+    double sum = 0.0;
+    for (const SyncCurve& x : curves) {
+      if (x.offsets != c.offsets) throw std::invalid_argument("mean_sync_curve: curves over different offsets");
+      sum += x.logit[k];   // NaN stays NaN: the same clip gives every model the same stacks
+    }
+    c.logit[k] = sum / static_cast<double>(curves.size());
+  }
+  double p = 0.0;
+  for (const SyncCurve& x : curves) p += x.in_sync_probability;
+  c.in_sync_probability = p / static_cast<double>(curves.size());
+  settle_sync_curve(c);
+  return c;
+}
+
+}  // namespace dflab
