@@ -15,6 +15,7 @@
 #include "apps/cli.h"
 #include "apps/command_libraries.h"
 #include "apps/progress.h"
+#include "apps/runner_progress.h"
 #include "experiments/runner.h"
 #include "experiments/store/run_store.h"
 
@@ -101,17 +102,7 @@ int run_sync(Context& ctx, const SyncArgs& a) {
   req.max_offset = a.max_offset;
   req.threads = a.threads;
   std::unique_ptr<ProgressBar> bar;
-  req.callbacks.on_stage = [&](const std::string& s) {
-    if (bar) bar->finish();
-    bar.reset();
-    std::cerr << "== " << s << "\n";
-  };
-  req.callbacks.on_warning = [](const std::string& m) { warn(m); };
-  req.callbacks.on_preprocess = [&](std::size_t done, std::size_t total, const VideoPrep&) {
-    if (!bar) bar = std::make_unique<ProgressBar>("preprocess", total);
-    bar->tick();
-    if (done == total) bar->finish();
-  };
+  req.callbacks = stage_lines_and_preprocess_bar(bar);
   const AvSyncOutcome r = av_sync_with_run(ctx.registry(), req);
   if (bar) bar->finish();
   std::size_t failed = 0;

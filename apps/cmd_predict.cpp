@@ -16,6 +16,7 @@
 #include "apps/cli.h"
 #include "apps/command_libraries.h"
 #include "apps/progress.h"
+#include "apps/runner_progress.h"
 #include "datasets/csv_writer.h"
 #include "experiments/runner.h"
 #include "experiments/runner_json.h"
@@ -112,17 +113,7 @@ int run_predict(Context& ctx, const std::string& db, const std::string& run, con
   req.videos.insert(req.videos.end(), files.begin(), files.end());
   if (req.videos.empty()) throw UsageError("no videos to score: give FILE..., --videos DIR or --list FILE");
   std::unique_ptr<ProgressBar> bar;
-  req.callbacks.on_stage = [&](const std::string& s) {
-    if (bar) bar->finish();
-    bar.reset();
-    std::cerr << "== " << s << "\n";
-  };
-  req.callbacks.on_warning = [](const std::string& m) { warn(m); };
-  req.callbacks.on_preprocess = [&](std::size_t done, std::size_t total, const VideoPrep&) {
-    if (!bar) bar = std::make_unique<ProgressBar>("preprocess", total);
-    bar->tick();
-    if (done == total) bar->finish();
-  };
+  req.callbacks = stage_lines_and_preprocess_bar(bar);
   const PredictOutcome r = predict_with_run(ctx.registry(), req);
   if (bar) bar->finish();
   // One line per video that is not plainly scored, naming the file and the reason.

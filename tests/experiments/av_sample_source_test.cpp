@@ -66,6 +66,18 @@ struct TaggedCache {
   ~TaggedCache() { fs::remove_all(dir); }
 };
 
+// An av model's parameters for the tagged clips' units (stacks of 3).
+Params tagged_unit_params(const Registry& reg, const std::string& plugin, std::int64_t embed) {
+  Params p = reg.defaults(kind::model, plugin);
+  p.set("stack", std::int64_t{3});
+  p.set("mouth_height", std::int64_t{kH});
+  p.set("mouth_width", std::int64_t{kW});
+  p.set("audio_bins", std::int64_t{kBins});
+  p.set("audio_frames", std::int64_t{kCols});
+  p.set("embed", embed);
+  return p;
+}
+
 TEST(AvSampleSource, AUnitIsAMouthStackWithTheAudioOfItsMiddleFrame) {
   TaggedCache t(4);
   EXPECT_EQ(t.entries[0].n_frames, 7u);
@@ -128,13 +140,7 @@ TEST(AvSampleSource, TrainerAndPredictFeedAnAvModelThroughForwardAv) {
   TaggedCache t(9);
   AvSampleSource train(t.entries, *t.cache, t.params, 3, kH, kW, kBins, kCols);
   const Registry reg = builtin_registry();
-  Params p = reg.defaults(kind::model, "av_joint");
-  p.set("stack", std::int64_t{3});
-  p.set("mouth_height", std::int64_t{kH});
-  p.set("mouth_width", std::int64_t{kW});
-  p.set("audio_bins", std::int64_t{kBins});
-  p.set("audio_frames", std::int64_t{kCols});
-  p.set("embed", std::int64_t{8});
+  const Params p = tagged_unit_params(reg, "av_joint", 8);
   auto model = reg.create<Model>(kind::model, "av_joint", p);
   auto* av = dynamic_cast<AvModel*>(model.get());
   ASSERT_NE(av, nullptr);
@@ -316,13 +322,7 @@ TEST(SyncCurve, EmbeddingEachStreamOnceGivesTheCurveOfEveryPair) {
   const std::optional<AvClip> clip = t.cache->load(t.entries[0].video_path, t.params);
   ASSERT_TRUE(clip);
   const Registry reg = builtin_registry();
-  Params p = reg.defaults(kind::model, "av_sync");
-  p.set("stack", std::int64_t{3});
-  p.set("mouth_height", std::int64_t{kH});
-  p.set("mouth_width", std::int64_t{kW});
-  p.set("audio_bins", std::int64_t{kBins});
-  p.set("audio_frames", std::int64_t{kCols});
-  p.set("embed", std::int64_t{16});
+  const Params p = tagged_unit_params(reg, "av_sync", 16);
   torch::manual_seed(5);
   auto model = reg.create<Model>(kind::model, "av_sync", p);
   auto* av = dynamic_cast<AvModel*>(model.get());

@@ -12,9 +12,7 @@
 namespace dflab {
 
 struct AvJointOptions {
-  std::int64_t stack = 5;                        // mouth crops per unit ([av] stack)
-  std::int64_t mouth_height = 48, mouth_width = 96;
-  std::int64_t audio_bins = 13, audio_frames = 21;   // the [av] feature window's shape
+  AvUnitShape unit;                              // = [av]'s
   std::int64_t embed = 64;                       // embedding size of each stream
   double dropout = 0.3;
 };
@@ -31,24 +29,14 @@ class AvJointImpl : public torch::nn::Module {
 };
 TORCH_MODULE(AvJoint);
 
-class AvJointModel final : public AvModel {
+class AvJointModel final : public AvNetModel<AvJoint> {
  public:
   static PluginInfo info();
   explicit AvJointModel(const Params& p);
-  InputSpec input() const override { return input_; }
-  std::vector<std::int64_t> audio_shape(std::int64_t batch) const override { return {batch, 1, audio_bins_, audio_frames_}; }
   torch::Tensor forward_av(const torch::Tensor& mouths, const torch::Tensor& audio) override;
-  std::vector<torch::Tensor> parameters() const override { return net_->parameters(); }
-  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override;
-  void train(bool on = true) override { net_->train(on); }
-  bool is_training() const override { return net_->is_training(); }
-  void to(const torch::Device& device) override { net_->to(device); }
 
  private:
   std::string name_for_errors() const override { return "av_joint"; }
-  AvJoint net_{nullptr};
-  InputSpec input_;
-  std::int64_t audio_bins_ = 0, audio_frames_ = 0;
 };
 
 }  // namespace dflab

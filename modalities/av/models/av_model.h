@@ -42,4 +42,40 @@ class AvModel : public Model {
   virtual std::string name_for_errors() const = 0;
 };
 
+// The unit every av model is built for: [av]'s stack and mouth size, and the rows and columns of
+// its feature window (MFCC at hop 160 over 0.2 s at 16 kHz: 13 x 21). Declared once, so that the
+// plugins' parameters, docs and ranges agree.
+struct AvUnitShape {
+  std::int64_t stack = 5, mouth_height = 48, mouth_width = 96, audio_bins = 13, audio_frames = 21;
+  static std::vector<ParamSpec> params();      // stack, mouth_height, mouth_width, audio_bins, audio_frames
+  static AvUnitShape from(const Params& p);    // those parameters' values
+  // The mouths as a sequence [N, T, 3, H, W], the note naming the audio beside them.
+  InputSpec mouth_input() const;
+};
+
+// An AvModel over a C++-frontend module holder, as NetModel for one input: subclasses set net_
+// and shape_, and define info() and forward_av.
+template <class Holder>
+class AvNetModel : public AvModel {
+ public:
+  InputSpec input() const override { return shape_.mouth_input(); }
+  std::vector<std::int64_t> audio_shape(std::int64_t batch) const override {
+    return {batch, 1, shape_.audio_bins, shape_.audio_frames};
+  }
+  std::vector<torch::Tensor> parameters() const override { return net_->parameters(); }
+  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
+    for (const auto& b : net_->named_buffers()) out.emplace_back(b.key(), b.value());
+    return out;
+  }
+  void train(bool on = true) override { net_->train(on); }
+  bool is_training() const override { return net_->is_training(); }
+  void to(const torch::Device& device) override { net_->to(device); }
+
+ protected:
+  Holder net_{nullptr};
+  AvUnitShape shape_;
+};
+
 }  // namespace dflab

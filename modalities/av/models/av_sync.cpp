@@ -41,7 +41,7 @@ torch::nn::Sequential audio_stream(std::int64_t embed) {
 }  // namespace
 
 AvSyncImpl::AvSyncImpl(const AvSyncOptions& o) : o_(o) {
-  video = register_module("video", mouth_stream(o.stack, o.embed));
+  video = register_module("video", mouth_stream(o.unit.stack, o.embed));
   sound = register_module("sound", audio_stream(o.embed));
   // softplus(scale) = 5 and margin 0.5 at the start: logits of a few units either side of zero.
   scale_ = register_parameter("scale", torch::full({1}, std::log(std::expm1(5.0))));
@@ -49,13 +49,13 @@ AvSyncImpl::AvSyncImpl(const AvSyncOptions& o) : o_(o) {
 }
 
 torch::Tensor AvSyncImpl::embed_mouths(const torch::Tensor& mouths) {
-  check_input("av_sync mouths", mouths, {o_.stack, 3, o_.mouth_height, o_.mouth_width});
+  check_input("av_sync mouths", mouths, {o_.unit.stack, 3, o_.unit.mouth_height, o_.unit.mouth_width});
   return torch::nn::functional::normalize(video->forward(mouths.flatten(1, 2)),
                                           torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
 torch::Tensor AvSyncImpl::embed_audio(const torch::Tensor& audio) {
-  check_input("av_sync audio", audio, {1, o_.audio_bins, o_.audio_frames});
+  check_input("av_sync audio", audio, {1, o_.unit.audio_bins, o_.unit.audio_frames});
   return torch::nn::functional::normalize(sound->forward(audio), torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
@@ -72,44 +72,24 @@ torch::Tensor AvSyncImpl::logits(const torch::Tensor& mouth_embedding, const tor
 }
 
 PluginInfo AvSyncModel::info() {
-  using P = ParamSpec;
+  std::vector<ParamSpec> params = AvUnitShape::params();
+  params.push_back(ParamSpec::integer("embed", 128, "embedding size of each stream").range(4, 4096));
   return {kind::model, "av_sync",
           "SyncNet-style audio-visual sync network (modality av): mouth-stack and audio embeddings, logit = "
           "out of sync; train with real_only = true and av_shift; mouths [N,T,3,H,W] + audio [N,1,F,W] -> [N]",
-          {P::integer("stack", 5, "mouth crops per unit; = [av] stack").range(1, 100),
-           P::integer("mouth_height", 48, "= [av] mouth_height").range(8, 1024).with_unit("px"),
-           P::integer("mouth_width", 96, "= [av] mouth_width").range(8, 1024).with_unit("px"),
-           P::integer("audio_bins", 13, "rows of the [av] feature window (e.g. n_mfcc)").range(1, 4096),
-           P::integer("audio_frames", 21, "columns of the [av] feature window (1 + window samples / hop)")
-               .range(1, 100000),
-           P::integer("embed", 128, "embedding size of each stream").range(4, 4096)}};
+          params};
 }
 
 AvSyncModel::AvSyncModel(const Params& p) {
   AvSyncOptions o;
-  o.stack = p.integer("stack");
-  o.mouth_height = p.integer("mouth_height");
-  o.mouth_width = p.integer("mouth_width");
-  o.audio_bins = p.integer("audio_bins");
-  o.audio_frames = p.integer("audio_frames");
+  o.unit = AvUnitShape::from(p);
   o.embed = p.integer("embed");
   net_ = AvSync(o);
-  audio_bins_ = o.audio_bins;
-  audio_frames_ = o.audio_frames;
-  input_ = {Modality::sequence, 3, o.mouth_height, o.mouth_width, o.stack,
-            "mouth crops, ImageNet-normalised RGB; + audio [N, 1, " + std::to_string(o.audio_bins) + ", " +
-                std::to_string(o.audio_frames) + "] of the same times, standardised (modality av, forward_av)"};
+  shape_ = o.unit;
 }
 
 torch::Tensor AvSyncModel::forward_av(const torch::Tensor& mouths, const torch::Tensor& audio) {
   return net_->forward(mouths, audio);
-}
-
-std::vector<std::pair<std::string, torch::Tensor>> AvSyncModel::named_state() const {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
-  for (const auto& b : net_->named_buffers()) out.emplace_back(b.key(), b.value());
-  return out;
 }
 
 }  // namespace dflab

@@ -14,9 +14,7 @@
 namespace dflab {
 
 struct AvSyncOptions {
-  std::int64_t stack = 5;                        // mouth crops per unit ([av] stack)
-  std::int64_t mouth_height = 48, mouth_width = 96;
-  std::int64_t audio_bins = 13, audio_frames = 21;   // the [av] feature window's shape
+  AvUnitShape unit;                              // = [av]'s
   std::int64_t embed = 128;                      // embedding size of each stream
 };
 
@@ -38,28 +36,18 @@ class AvSyncImpl : public torch::nn::Module {
 };
 TORCH_MODULE(AvSync);
 
-class AvSyncModel final : public AvModel {
+class AvSyncModel final : public AvNetModel<AvSync> {
  public:
   static PluginInfo info();
   explicit AvSyncModel(const Params& p);
-  InputSpec input() const override { return input_; }
-  std::vector<std::int64_t> audio_shape(std::int64_t batch) const override { return {batch, 1, audio_bins_, audio_frames_}; }
   torch::Tensor forward_av(const torch::Tensor& mouths, const torch::Tensor& audio) override;
   bool embeds_streams_separately() const override { return true; }
   torch::Tensor embed_mouths(const torch::Tensor& mouths) override { return net_->embed_mouths(mouths); }
   torch::Tensor embed_audio(const torch::Tensor& audio) override { return net_->embed_audio(audio); }
   torch::Tensor logits_of_embeddings(const torch::Tensor& m, const torch::Tensor& a) override { return net_->logits(m, a); }
-  std::vector<torch::Tensor> parameters() const override { return net_->parameters(); }
-  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override;
-  void train(bool on = true) override { net_->train(on); }
-  bool is_training() const override { return net_->is_training(); }
-  void to(const torch::Device& device) override { net_->to(device); }
 
  private:
   std::string name_for_errors() const override { return "av_sync"; }
-  AvSync net_{nullptr};
-  InputSpec input_;
-  std::int64_t audio_bins_ = 0, audio_frames_ = 0;
 };
 
 }  // namespace dflab
