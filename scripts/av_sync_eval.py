@@ -55,6 +55,20 @@ train = { epochs = 8, batch = 32, lr = 1e-3, real_only = true }
 """
 
 
+def experiment_head(name, db, work_dir, data_lines):
+    """[experiment] (seed 42, threads 2: the numbers reproduce) and [data] of a written experiment."""
+    return f"""[experiment]
+name = "{name}"
+seed = 42
+threads = 2
+db = "{db}"
+work_dir = "{work_dir}"
+
+[data]
+{data_lines}
+"""
+
+
 def run(cmd, allow=(0,)):
     t = time.time()
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -107,17 +121,8 @@ def synth_part(dflab, work):
              "--seconds", "4", "--fps", "25", "--seed", "11"])
     toml = os.path.join(work, "synth.toml")
     with open(toml, "w") as f:
-        f.write(f"""[experiment]
-name = "av-eval-synth"
-seed = 42
-threads = 2
-db = "{work}/synth.sqlite"
-work_dir = "{work}/synth-work"
-
-[data]
-format = "ffdv"
-root = "{data}"
-
+        f.write(experiment_head("av-eval-synth", f"{work}/synth.sqlite", f"{work}/synth-work",
+                                f'format = "ffdv"\nroot = "{data}"') + f"""
 [video]
 sampling = {{ strategy = "every_nth", every = 1 }}
 crop = {{ size = 96, landmarks = "detector" }}
@@ -150,17 +155,8 @@ plugin = "stacking"
     # the same clips: every-frame sampling is for the sync model, not what suits meso4.
     demo = os.path.join(work, "synth-demo.toml")
     with open(demo, "w") as f:
-        f.write(f"""[experiment]
-name = "av-eval-synth-demo"
-seed = 42
-threads = 2
-db = "{work}/synth.sqlite"
-work_dir = "{work}/synth-demo-work"
-
-[data]
-format = "ffdv"
-root = "{data}"
-
+        f.write(experiment_head("av-eval-synth-demo", f"{work}/synth.sqlite", f"{work}/synth-demo-work",
+                                f'format = "ffdv"\nroot = "{data}"') + f"""
 [video]
 sampling = {{ strategy = "uniform", frames = 8 }}
 crop = {{ size = 64, margin = 1.3 }}
@@ -286,19 +282,9 @@ def real_part(dflab, work, folds=3):
                 w.writerow([p, 0, "train"])
         toml = os.path.join(fold_dir, "exp.toml")
         with open(toml, "w") as out:
-            out.write(f"""[experiment]
-name = "av-eval-real{f}"
-seed = 42
-threads = 2
-db = "{work}/real.sqlite"
-work_dir = "{work}/real-work"
-
-[data]
-format = "csv"
-root = "{fold_dir}"
-train = "data.csv"
-val_fraction = 0.0
-
+            out.write(experiment_head(f"av-eval-real{f}", f"{work}/real.sqlite", f"{work}/real-work",
+                                      f'format = "csv"\nroot = "{fold_dir}"\ntrain = "data.csv"\nval_fraction = 0.0')
+                      + f"""
 [video]
 sampling = {{ strategy = "every_nth", every = 1 }}
 roi_every = 10

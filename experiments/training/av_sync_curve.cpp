@@ -9,14 +9,6 @@
 
 namespace dflab {
 
-namespace {
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-}  // namespace
-
 SyncCurve sync_curve(AvModel& model, const AvClip& clip, const InputNormalisation& norm, const SyncCurveOptions& o) {
   const InputSpec in = model.input();
   const std::vector<std::int64_t> audio_shape = model.audio_shape(1);
@@ -34,9 +26,7 @@ SyncCurve sync_curve(AvModel& model, const AvClip& clip, const InputNormalisatio
                                 std::to_string(audio_shape[3]));
 
   SyncCurve c;
-  std::vector<double> gaps;
-  for (std::size_t k = 1; k < clip.timestamps_s.size(); ++k) gaps.push_back(clip.timestamps_s[k] - clip.timestamps_s[k - 1]);
-  c.frame_interval_s = gaps.empty() ? 0.0 : median(gaps);
+  c.frame_interval_s = median_frame_interval(clip.timestamps_s);
   const int span = 2 * o.max_offset + 1;
   std::vector<double> sum(static_cast<std::size_t>(span), 0.0);
   std::vector<int> count(static_cast<std::size_t>(span), 0);

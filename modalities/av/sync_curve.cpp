@@ -16,6 +16,12 @@ double median(std::vector<double> v) {
 }
 }  // namespace
 
+double median_frame_interval(const std::vector<double>& timestamps_s) {
+  std::vector<double> gaps;
+  for (std::size_t k = 1; k < timestamps_s.size(); ++k) gaps.push_back(timestamps_s[k] - timestamps_s[k - 1]);
+  return gaps.empty() ? 0.0 : median(gaps);
+}
+
 void settle_sync_curve(SyncCurve& c) {
   double best = std::numeric_limits<double>::infinity();
   std::vector<double> defined;

@@ -22,6 +22,10 @@ struct SyncCurve {
   double frame_interval_s = 0.0;    // median spacing of the sampled frames' timestamps
 };
 
+// The median spacing of sampled frames' timestamps (0 with fewer than two): what an offset of one
+// sampled frame is in seconds.
+double median_frame_interval(const std::vector<double>& timestamps_s);
+
 // offset_frames (ties: the offset nearest zero), offset_ms and confidence from offsets, logit and
 // frame_interval_s. NaN logits (no stack had that audio) are left out.
 void settle_sync_curve(SyncCurve& curve);

@@ -130,6 +130,13 @@ void check_max_params(const std::string& name, std::int64_t n_parameters, std::i
                                 " parameters, above the limit of " + std::to_string(max_params));
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> module_state(const torch::nn::Module& net) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& p : net.named_parameters()) out.emplace_back(p.key(), p.value());
+  for (const auto& b : net.named_buffers()) out.emplace_back(b.key(), b.value());
+  return out;
+}
+
 ParamSpec dropout_param(double def) {
   return ParamSpec::real("dropout", def, "dropout probability before the final linear layer").range(0.0, 0.95);
 }

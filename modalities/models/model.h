@@ -62,6 +62,9 @@ double count_mult_adds(Model& model, const std::function<void()>& run);
 // Throws std::invalid_argument naming the model when n_parameters > max_params (FFDV: 200e6).
 void check_max_params(const std::string& name, std::int64_t n_parameters, std::int64_t max_params);
 
+// A module's parameters then buffers by their dotted names: Model::named_state of a C++-frontend net.
+std::vector<std::pair<std::string, torch::Tensor>> module_state(const torch::nn::Module& net);
+
 // A Model over a C++-frontend module holder (TORCH_MODULE(Foo) -> Foo). Subclasses set net_ and
 // define info() and input().
 template <class Holder>
@@ -69,12 +72,7 @@ class NetModel : public Model {
  public:
   torch::Tensor forward(const torch::Tensor& x) override { return net_->forward(x); }
   std::vector<torch::Tensor> parameters() const override { return net_->parameters(); }
-  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
-    for (const auto& b : net_->named_buffers()) out.emplace_back(b.key(), b.value());
-    return out;
-  }
+  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override { return module_state(*net_); }
   void train(bool on = true) override { net_->train(on); }
   bool is_training() const override { return net_->is_training(); }
   void to(const torch::Device& device) override { net_->to(device); }

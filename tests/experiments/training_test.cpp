@@ -294,11 +294,7 @@ class LinearProbe : public Model {
   }
   torch::Tensor forward(const torch::Tensor& x) override { return fc_->forward(x.reshape({x.size(0), -1})).squeeze(1); }
   std::vector<torch::Tensor> parameters() const override { return fc_->parameters(); }
-  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& p : fc_->named_parameters()) out.emplace_back(p.key(), p.value());
-    return out;
-  }
+  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override { return module_state(*fc_); }
   void train(bool on) override { fc_->train(on); }
   bool is_training() const override { return fc_->is_training(); }
   void to(const torch::Device& device) override { fc_->to(device); }

@@ -63,12 +63,7 @@ class AvNetModel : public AvModel {
     return {batch, 1, shape_.audio_bins, shape_.audio_frames};
   }
   std::vector<torch::Tensor> parameters() const override { return net_->parameters(); }
-  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& p : net_->named_parameters()) out.emplace_back(p.key(), p.value());
-    for (const auto& b : net_->named_buffers()) out.emplace_back(b.key(), b.value());
-    return out;
-  }
+  std::vector<std::pair<std::string, torch::Tensor>> named_state() const override { return module_state(*net_); }
   void train(bool on = true) override { net_->train(on); }
   bool is_training() const override { return net_->is_training(); }
   void to(const torch::Device& device) override { net_->to(device); }
