@@ -526,7 +526,7 @@ class Loader {
           for (const auto& a : aug->as_array()) e.augment.push_back(read_choice(kind::augmentation, &a, who + " augment", ""));
         }
       }
-      check_augment_modality(e, m, who);
+      check_augment_modality(e, who);
       e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
       check_real_only(e, m, who);
       exp_.models.push_back(std::move(e));
@@ -536,13 +536,11 @@ class Loader {
   // An augmentation that does not act on the model's units would be accepted and never applied
   // (spec_augment on face crops; one stream's augmentations on audio-visual units, where changing
   // the mouths or the voice alone could fake the agreement an av model learns).
-  void check_augment_modality(const ModelEntry& e, const toml::value& m, const std::string& who) {
+  void check_augment_modality(const ModelEntry& e, const std::string& who) {
     const AugmentModality unit = e.modality == "video" ? AugmentModality::video
                                  : e.modality == "audio" ? AugmentModality::audio
                                                          : AugmentModality::av;
-    const toml::value* list = get(m, "augment");
-    for (std::size_t k = 0; k < e.augment.size(); ++k) {
-      const PluginChoice& a = e.augment[k];
+    for (const PluginChoice& a : e.augment) {
       if (a.plugin.empty() || !registry_.find(kind::augmentation, a.plugin)) continue;
       std::unique_ptr<Augmentation> aug;
       try {
@@ -556,8 +554,7 @@ class Loader {
       for (auto [mod, name] : {std::pair{AugmentModality::video, "video"}, {AugmentModality::audio, "audio"},
                                {AugmentModality::av, "av"}})
         if (aug->applies_to(mod)) takes += (takes.empty() ? "" : " or ") + std::string("modality = \"") + name + "\"";
-      const int line = list && list->is_array() && k < list->as_array().size() ? line_of(list->as_array()[k]) : a.line;
-      diags_.error(exp_.file, line, who + " augment " + a.plugin + " does not act on " + e.modality + " units (it takes " +
+      diags_.error(exp_.file, a.line, who + " augment " + a.plugin + " does not act on " + e.modality + " units (it takes " +
                                         (takes.empty() ? std::string("none") : takes) + "); remove it");
     }
   }

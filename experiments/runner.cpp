@@ -178,8 +178,7 @@ class ExperimentRunner {
     }
     std::vector<int> item_of;   // request index -> ds_.items index, -1 when rejected
     out.videos = admit_files(req.videos, item_of);
-    if (req.threads > 0) pre_threads_ = req.threads;
-    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+    use_threads(req.threads);
     const bool av = direct ? direct->modality == "av" : needs_modality(*store, run, "av");
     const bool video = av || (direct ? direct->modality == "video" : needs_modality(*store, run, "video"));
     const bool audio = direct ? direct->modality == "audio" : needs_modality(*store, run, "audio");
@@ -222,16 +221,24 @@ class ExperimentRunner {
     const store::RunDetail d = store.get_run(run);
     AvSyncOutcome out;
     out.run = d.run.experiment + "/" + d.run.name;
-    if (d.run.kind != store::RunKind::model || store.run_summary(run).modality != "av")
+    if (d.run.kind != store::RunKind::model || d.run.modality != "av")
       throw std::runtime_error("run " + out.run + " is not an audio-visual model run (modality = \"av\"): the offset "
                                "search slides a voice against mouths, which only an av model scores");
     const ModelEntry& m = model_entry_of_run(exp_, d);
-    std::vector<std::pair<std::string, std::string>> checkpoints;
-    for (const store::Artifact& a : d.artifacts)
-      if (a.kind == "checkpoint") checkpoints.push_back({a.path, a.sha256});
-    if (checkpoints.empty()) throw std::runtime_error(out.run + ": the run has no checkpoint (did it finish?)");
+    // Every checkpoint (k folds: k), loaded, on the training device, once for all the files.
+    const TrainSettings ts = TrainSettings::from(m.train, seed_);
+    SyncCurveOptions co;
+    co.max_offset = req.max_offset;
+    co.device = resolve_device(ts.device);
     std::vector<std::unique_ptr<LoadedModel>> models;
-    for (const auto& [ckpt, sha] : checkpoints) models.push_back(load_model(m, ckpt, sha));
+    std::vector<AvModel*> av_models;
+    for (const auto& [ckpt, sha] : checkpoints_of(d)) {
+      models.push_back(load_model(m, ckpt, sha));
+      auto* av = dynamic_cast<AvModel*>(models.back()->model.get());
+      if (!av) throw std::runtime_error(m.model.plugin + " is not an audio-visual model");
+      av->to(co.device);
+      av_models.push_back(av);
+    }
     std::vector<int> item_of;
     for (PredictedVideo& v : admit_files(req.videos, item_of)) {
       AvSyncVideo a;
@@ -241,17 +248,12 @@ class ExperimentRunner {
       a.message = v.message;
       out.videos.push_back(std::move(a));
     }
-    if (req.threads > 0) pre_threads_ = req.threads;
-    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+    use_threads(req.threads);
     if (ds_.items.empty()) return out;
     preprocess_items(/*video=*/true, /*audio=*/false, /*av=*/true);
     const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
     const AvCache cache(cache_dir(exp_, "av"));
     const std::string params = av_cache_params(exp_, *feature);
-    const TrainSettings ts = TrainSettings::from(m.train, seed_);
-    SyncCurveOptions co;
-    co.max_offset = req.max_offset;
-    co.device = resolve_device(ts.device);
     for (std::size_t k = 0; k < out.videos.size(); ++k) {
       if (item_of[k] < 0) continue;
       AvSyncVideo& v = out.videos[k];
@@ -271,12 +273,7 @@ class ExperimentRunner {
       }
       try {
         std::vector<SyncCurve> curves;
-        for (const auto& lm : models) {
-          lm->model->to(co.device);
-          auto* av = dynamic_cast<AvModel*>(lm->model.get());
-          if (!av) throw std::runtime_error(m.model.plugin + " is not an audio-visual model");
-          curves.push_back(sync_curve(*av, *clip, lm->norm, co));
-        }
+        for (std::size_t j = 0; j < models.size(); ++j) curves.push_back(sync_curve(*av_models[j], *clip, models[j]->norm, co));
         v.curve = mean_sync_curve(curves);
         v.status = "ok";
       } catch (const std::invalid_argument& e) {
@@ -285,6 +282,21 @@ class ExperimentRunner {
       }
     }
     out.warnings = res_.warnings;
+    return out;
+  }
+
+  // A request's thread count (0: the experiment's), for preprocessing and libtorch.
+  void use_threads(int threads) {
+    if (threads > 0) pre_threads_ = threads;
+    set_torch_threads(pre_threads_ > 0 ? pre_threads_ : static_cast<int>(exp_.experiment.integer("threads")));
+  }
+
+  // A model run's checkpoints (path, SHA-256): one, or one per fold; none is an error.
+  static std::vector<std::pair<std::string, std::string>> checkpoints_of(const store::RunDetail& d) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const store::Artifact& a : d.artifacts)
+      if (a.kind == "checkpoint") out.push_back({a.path, a.sha256});
+    if (out.empty()) throw std::runtime_error(d.run.name + ": the run has no checkpoint (did it finish?)");
     return out;
   }
 
@@ -679,11 +691,7 @@ class ExperimentRunner {
       if (!keys.empty())
         throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + " was trained with other settings than this config: " + keys);
     }
-    std::vector<std::pair<std::string, std::string>> checkpoints;
-    for (const store::Artifact& a : d.artifacts)
-      if (a.kind == "checkpoint") checkpoints.push_back({a.path, a.sha256});
-    if (checkpoints.empty()) throw std::runtime_error(d.run.name + ": the run has no checkpoint (did it finish?)");
-    return scores_of_model(*m, checkpoints);
+    return scores_of_model(*m, checkpoints_of(d));
   }
 
   // Scores of ds_.items by `m`: the mean over its checkpoints ((path, sha256) pairs, the digest

@@ -43,21 +43,24 @@ SyncCurve sync_curve(AvModel& model, const AvClip& clip, const InputNormalisatio
   model.eval();
   torch::NoGradGuard no_grad;
   const auto batch = static_cast<std::size_t>(std::max(1, o.batch));
-  // Sample k of a batch: the mouths of stack `start` with the audio window of frame `audio`.
-  auto tensors = [&](const std::vector<std::pair<std::size_t, std::size_t>>& units) {
-    std::vector<AugmentSample> samples;
-    for (const auto& [start, audio] : units) {
-      AugmentSample s;
-      s.modality = AugmentModality::av;
-      s.frames.assign(clip.mouths.begin() + static_cast<std::ptrdiff_t>(start),
-                      clip.mouths.begin() + static_cast<std::ptrdiff_t>(start + t));
-      const FeatureMatrix& a = clip.audio[audio];
-      s.feature = cv::Mat(a.n_rows, a.n_cols, CV_32FC1, const_cast<float*>(a.data.data()));
-      samples.push_back(std::move(s));
-    }
-    auto [mouths, audio] = av_samples_to_tensors(samples, norm);
-    return std::make_pair(mouths.to(o.device), audio.to(o.device));
+  // Stack `start`'s mouths and frame `f`'s audio window as samples (headers over the clip's data).
+  auto mouth_sample = [&](std::size_t start) {
+    AugmentSample s;
+    s.modality = AugmentModality::video;
+    s.frames.assign(clip.mouths.begin() + static_cast<std::ptrdiff_t>(start),
+                    clip.mouths.begin() + static_cast<std::ptrdiff_t>(start + t));
+    return s;
   };
+  auto audio_sample = [&](std::size_t f) {
+    AugmentSample s;
+    s.modality = AugmentModality::audio;
+    const FeatureMatrix& a = clip.audio[f];
+    s.feature = cv::Mat(a.n_rows, a.n_cols, CV_32FC1, const_cast<float*>(a.data.data()));
+    return s;
+  };
+  const InputNormalisation mouth_norm = av_mouth_normalisation(norm), audio_norm = av_audio_normalisation(norm);
+  auto mouths_of = [&](const std::vector<AugmentSample>& s) { return samples_to_tensor(s, mouth_norm, true).to(o.device); };
+  auto audio_of = [&](const std::vector<AugmentSample>& s) { return samples_to_tensor(s, audio_norm, false).to(o.device); };
   auto frame_of = [&](const Pair& p) {
     return static_cast<std::size_t>(static_cast<std::int64_t>(p.start + t / 2) + p.offset);
   };
@@ -67,14 +70,14 @@ SyncCurve sync_curve(AvModel& model, const AvClip& clip, const InputNormalisatio
     // Each stack and each window once, then every pair from the embeddings.
     std::vector<torch::Tensor> mouth_rows, audio_rows;
     for (std::size_t k = 0; k + t <= n; k += batch) {
-      std::vector<std::pair<std::size_t, std::size_t>> units;
-      for (std::size_t s = k; s < std::min(n - t + 1, k + batch); ++s) units.push_back({s, s + t / 2});
-      mouth_rows.push_back(model.embed_mouths(tensors(units).first));
+      std::vector<AugmentSample> stacks;
+      for (std::size_t s = k; s < std::min(n - t + 1, k + batch); ++s) stacks.push_back(mouth_sample(s));
+      mouth_rows.push_back(model.embed_mouths(mouths_of(stacks)));
     }
     for (std::size_t k = 0; k < n; k += batch) {
-      std::vector<std::pair<std::size_t, std::size_t>> units;
-      for (std::size_t f = k; f < std::min(n, k + batch); ++f) units.push_back({0, f});
-      audio_rows.push_back(model.embed_audio(tensors(units).second));
+      std::vector<AugmentSample> windows;
+      for (std::size_t f = k; f < std::min(n, k + batch); ++f) windows.push_back(audio_sample(f));
+      audio_rows.push_back(model.embed_audio(audio_of(windows)));
     }
     const torch::Tensor mouth_emb = torch::cat(mouth_rows), audio_emb = torch::cat(audio_rows);
     std::vector<std::int64_t> by_stack, by_frame;
@@ -90,10 +93,13 @@ SyncCurve sync_curve(AvModel& model, const AvClip& clip, const InputNormalisatio
     logits.assign(l.data_ptr<double>(), l.data_ptr<double>() + l.numel());
   } else {
     for (std::size_t k = 0; k < pairs.size(); k += batch) {
-      std::vector<std::pair<std::size_t, std::size_t>> units;
-      for (std::size_t j = k; j < std::min(pairs.size(), k + batch); ++j) units.push_back({pairs[j].start, frame_of(pairs[j])});
-      const auto [mouths, audio] = tensors(units);
-      const torch::Tensor l = model.forward_av(mouths, audio).to(torch::kCPU, torch::kFloat64).contiguous();
+      std::vector<AugmentSample> stacks, windows;
+      for (std::size_t j = k; j < std::min(pairs.size(), k + batch); ++j) {
+        stacks.push_back(mouth_sample(pairs[j].start));
+        windows.push_back(audio_sample(frame_of(pairs[j])));
+      }
+      const torch::Tensor l =
+          model.forward_av(mouths_of(stacks), audio_of(windows)).to(torch::kCPU, torch::kFloat64).contiguous();
       logits.insert(logits.end(), l.data_ptr<double>(), l.data_ptr<double>() + l.numel());
     }
   }

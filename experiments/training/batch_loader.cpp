@@ -31,8 +31,7 @@ torch::Tensor forward_batch(Model& model, const Batch& batch, const torch::Devic
 std::pair<torch::Tensor, torch::Tensor> av_samples_to_tensors(const std::vector<AugmentSample>& samples,
                                                               const InputNormalisation& norm) {
   if (samples.empty()) throw std::invalid_argument("av_samples_to_tensors: no samples");
-  if (norm.mean.size() != 4 || norm.std.size() != 4)
-    throw std::invalid_argument("av_samples_to_tensors: the normalisation needs RGB then audio mean and std (4 each)");
+  const InputNormalisation mouth_norm = av_mouth_normalisation(norm), audio_norm = av_audio_normalisation(norm);
   std::vector<AugmentSample> mouths(samples.size()), audio(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     if (samples[i].modality != AugmentModality::av) throw std::invalid_argument("av_samples_to_tensors: not an av sample");
@@ -41,9 +40,24 @@ std::pair<torch::Tensor, torch::Tensor> av_samples_to_tensors(const std::vector<
     audio[i].modality = AugmentModality::audio;
     audio[i].feature = samples[i].feature;
   }
-  InputNormalisation video_norm{{norm.mean[0], norm.mean[1], norm.mean[2]}, {norm.std[0], norm.std[1], norm.std[2]}, 0.0f};
-  InputNormalisation audio_norm{{norm.mean[3]}, {norm.std[3]}, norm.silence};
-  return {samples_to_tensor(mouths, video_norm, /*sequence=*/true), samples_to_tensor(audio, audio_norm, false)};
+  return {samples_to_tensor(mouths, mouth_norm, /*sequence=*/true), samples_to_tensor(audio, audio_norm, false)};
+}
+
+namespace {
+void check_av_normalisation(const InputNormalisation& norm) {
+  if (norm.mean.size() != 4 || norm.std.size() != 4)
+    throw std::invalid_argument("av normalisation: needs RGB then audio mean and std (4 each)");
+}
+}  // namespace
+
+InputNormalisation av_mouth_normalisation(const InputNormalisation& norm) {
+  check_av_normalisation(norm);
+  return {{norm.mean[0], norm.mean[1], norm.mean[2]}, {norm.std[0], norm.std[1], norm.std[2]}, 0.0f};
+}
+
+InputNormalisation av_audio_normalisation(const InputNormalisation& norm) {
+  check_av_normalisation(norm);
+  return {{norm.mean[3]}, {norm.std[3]}, norm.silence};
 }
 
 torch::Tensor samples_to_tensor(const std::vector<AugmentSample>& samples, const InputNormalisation& norm,

@@ -96,6 +96,11 @@ class BatchLoader {
 torch::Tensor samples_to_tensor(const std::vector<AugmentSample>& samples, const InputNormalisation& norm,
                                 bool sequence);
 
+// The two halves of an av source's normalisation (RGB mean/std, then the audio's): the mouths'
+// (as video) and the audio windows' (as audio), for samples_to_tensor.
+InputNormalisation av_mouth_normalisation(const InputNormalisation& norm);
+InputNormalisation av_audio_normalisation(const InputNormalisation& norm);
+
 // av samples (mouth stacks in frames, the audio window in feature) -> {mouths [N,T,3,H,W], audio
 // [N,1,F,W]}: mouths as video with norm.mean/std[0..2], audio by norm.mean/std[3].
 std::pair<torch::Tensor, torch::Tensor> av_samples_to_tensors(const std::vector<AugmentSample>& samples,

@@ -49,36 +49,40 @@ void check(const AugmentSample& s, const AugmentSample* partner) {
 void AvShift::apply(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const {
   check(sample, partner);
   if (uniform01(rng) >= p_) return;   // drawn always, so the stream does not depend on p
-  forge(sample, partner, rng);
+  shift(sample, partner, rng);
 }
 
-void AvShift::forge(AugmentSample& s, const AugmentSample* partner, std::mt19937_64& rng) const {
-  check(s, partner);
-  const bool other = other_clip_ > 0.0 && uniform01(rng) < other_clip_ && partner != nullptr;
-  if (!other) {
-    const int n = static_cast<int>(s.audio_context.size()), c = s.audio_context_centre;
-    if (c < 0 || c >= n)
-      throw std::invalid_argument("augmentation av_shift: the unit carries no audio of other times (a training "
-                                  "source fills AugmentSample::audio_context)");
-    std::vector<int> shifts;
-    for (int d = -max_shift_; d <= max_shift_; ++d)
-      if (d != 0 && std::abs(d) >= min_shift_ && c + d >= 0 && c + d < n) shifts.push_back(d);
-    // A video shorter than min_shift frames: the farthest other time it has is still out of sync
-    // by more than one frame whenever it has one; a single frame has no other time at all.
-    if (shifts.empty())
-      for (int d = -(n - 1); d < n; ++d)
-        if (std::abs(d) >= 2 && c + d >= 0 && c + d < n) shifts.push_back(d);
-    if (shifts.empty()) {
-      if (!partner)
-        throw std::runtime_error("augmentation av_shift: the unit's video has " + std::to_string(n) +
-                                 " sampled frame(s), too few to take its audio from another time");
-      s.feature = partner->feature.clone();
-    } else {
-      const int d = shifts[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<std::int64_t>(shifts.size()) - 1))];
-      s.feature = s.audio_context[static_cast<std::size_t>(c + d)].clone();
-    }
-  } else {
+void AvShift::forge(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const {
+  check(sample, partner);
+  shift(sample, partner, rng);
+}
+
+void AvShift::shift(AugmentSample& s, const AugmentSample* partner, std::mt19937_64& rng) const {
+  if (other_clip_ > 0.0 && uniform01(rng) < other_clip_ && partner != nullptr) {
     s.feature = partner->feature.clone();
+    s.target = 1.0f;
+    return;
+  }
+  const int n = static_cast<int>(s.audio_context.size()), c = s.audio_context_centre;
+  if (c < 0 || c >= n)
+    throw std::invalid_argument("augmentation av_shift: the unit carries no audio of other times (a training "
+                                "source fills AugmentSample::audio_context)");
+  std::vector<int> shifts;
+  for (int d = -max_shift_; d <= max_shift_; ++d)
+    if (std::abs(d) >= min_shift_ && c + d >= 0 && c + d < n) shifts.push_back(d);
+  // A video too short for min_shift: any other time of it at least 2 frames away is still out of
+  // sync; a video of one or two frames has none.
+  if (shifts.empty())
+    for (int d = -(n - 1); d < n; ++d)
+      if (std::abs(d) >= 2 && c + d >= 0 && c + d < n) shifts.push_back(d);
+  if (!shifts.empty()) {
+    const int d = shifts[static_cast<std::size_t>(uniform_int(rng, 0, static_cast<std::int64_t>(shifts.size()) - 1))];
+    s.feature = s.audio_context[static_cast<std::size_t>(c + d)].clone();
+  } else if (partner) {
+    s.feature = partner->feature.clone();
+  } else {
+    throw std::runtime_error("augmentation av_shift: the unit's video has " + std::to_string(n) +
+                             " sampled frame(s), too few to take its audio from another time");
   }
   s.target = 1.0f;
 }

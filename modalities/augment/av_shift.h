@@ -26,6 +26,7 @@ class AvShift : public Augmentation {
   static constexpr int kMaxShift = 50;
 
  private:
+  void shift(AugmentSample& sample, const AugmentSample* partner, std::mt19937_64& rng) const;   // checked sample
   double p_;
   int min_shift_, max_shift_;
   double other_clip_;
