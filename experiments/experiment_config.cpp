@@ -162,7 +162,13 @@ const std::vector<SectionSchema>& experiment_schema() {
         P::boolean("tta_flip", false, "average each crop's score with its mirror image's (validation and test)"),
         P::boolean("real_only", false,
                    "train on real videos alone: every batch pairs real samples with copies made fake by the model's "
-                   "self_blend or face_blend augmentation (SBI); validation and test keep real and fake videos")}},
+                   "self_blend or face_blend augmentation (SBI); validation and test keep real and fake videos"),
+        P::string("score", "units",
+                  "a video's score: units = its units' scores through the model's aggregate; sync (av models) = "
+                  "P(fake) from its audio-visual offset search (offset, confidence), by a logistic calibration "
+                  "fitted on the validation videos, which need real and fake ones").one_of({"units", "sync"}),
+        P::integer("sync_max_offset", 15, "score = \"sync\": offsets searched either way, in sampled frames")
+            .range(1, 50)}},
       {"output",
        {P::string("prediction_csv", "", "submission file; empty = <work_dir>/prediction.csv")
             .as_path(PathRole::output),
@@ -529,6 +535,7 @@ class Loader {
       check_augment_modality(e, who);
       e.aggregate = read_choice(kind::aggregator, get(m, "aggregate"), who + " aggregate", "mean");
       check_real_only(e, m, who);
+      check_sync_score(e, m, who);
       exp_.models.push_back(std::move(e));
     }
   }
@@ -594,6 +601,19 @@ class Loader {
         diags_.error(exp_.file, line_of(*p), who + " augment " + name + ": p is not used with real_only = true (every "
                                              "batch is half real, half forged by " + name + "); remove it");
     }
+  }
+
+  // score = "sync" reads an offset search, which only an av model's two streams allow;
+  // sync_max_offset means nothing without it (accepted, it would be ignored).
+  void check_sync_score(const ModelEntry& e, const toml::value& m, const std::string& who) {
+    const toml::value* train = get(m, "train");
+    const bool sync = e.train.has("score") && e.train.string("score") == "sync";
+    if (sync && e.modality != "av")
+      diags_.error(exp_.file, line_in(train, "score"), who + ": score = \"sync\" slides a voice against mouths, which only "
+                                                       "an audio-visual model scores (modality = \"av\"), not modality = \"" +
+                                                       e.modality + "\"");
+    if (!sync && train && get(*train, "sync_max_offset"))
+      diags_.error(exp_.file, line_in(train, "sync_max_offset"), who + ": sync_max_offset is used only with score = \"sync\"");
   }
 
   void read_fusion(const toml::value* fusion) {

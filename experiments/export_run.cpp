@@ -139,6 +139,13 @@ ExportResult export_run(Registry& registry, const ExportRequest& req) {
   s["output"] = {{"logits", "one logit of 'fake' per sample: P(fake) = sigmoid(logit); torchvision twins return [N, 1]"},
                  {"aggregate", {{"plugin", m.aggregate.plugin}, {"params", to_json(m.aggregate.params)}}},
                  {"prior", params.count("prior") ? json(std::stod(params["prior"])) : json(nullptr)}};
+  // score = "sync": a video's score is not the aggregate of these logits but the stored calibration
+  // of its offset curve (modalities/av/sync_calibration.h); say so and carry the fit.
+  if (params.count("sync_calibration"))
+    s["output"]["video_score"] = {{"score", "sync"},
+                                  {"calibration", json::parse(params["sync_calibration"], nullptr, false)},
+                                  {"recipe", "offset curve (experiments/training/av_sync_curve.h), then "
+                                             "sigmoid(intercept + coef . features)"}};
   write_file_atomically(r.sidecar_path, s.dump(2) + "\n");
   return r;
 }

@@ -34,6 +34,7 @@
 #include "modalities/augment/augmentation.h"
 #include "modalities/av/av_cache.h"
 #include "modalities/av/models/av_model.h"
+#include "modalities/av/sync_calibration.h"
 #include "modalities/fusion/fusion.h"
 #include "modalities/models/model.h"
 #include "modalities/models/pretrained.h"
@@ -70,6 +71,12 @@ struct ScoreSet {
   std::map<std::string, double> val, test;   // video id -> P(fake), prior-filled
   FrameScores val_frames, test_frames;        // models only: the scores before the aggregator
   int prior_filled = 0;
+};
+
+// score = "sync" (av models): each video's offset curve, gathered over the folds.
+struct SyncCurves {
+  std::map<std::string, SyncCurve> val;                 // out-of-fold with k folds
+  std::map<std::string, std::vector<SyncCurve>> test;   // one per fold
 };
 
 struct ItemLists {
@@ -251,9 +258,7 @@ class ExperimentRunner {
     use_threads(req.threads);
     if (ds_.items.empty()) return out;
     preprocess_items(/*video=*/true, /*audio=*/false, /*av=*/true);
-    const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
-    const AvCache cache(cache_dir(exp_, "av"));
-    const std::string params = av_cache_params(exp_, *feature);
+    const AvCache& cache = av_cache();
     for (std::size_t k = 0; k < out.videos.size(); ++k) {
       if (item_of[k] < 0) continue;
       AvSyncVideo& v = out.videos[k];
@@ -265,7 +270,7 @@ class ExperimentRunner {
         if (v.status == "no_face") v.message += " (no face: no mouths to match with the voice)";
         continue;
       }
-      const std::optional<AvClip> clip = cache.load(it.path, params);
+      const std::optional<AvClip> clip = cache.load(it.path, av_params_);
       if (!clip) {
         v.status = "unreadable";
         v.message = it.path + ": its audio-visual samples are not in the cache after preprocessing";
@@ -691,12 +696,22 @@ class ExperimentRunner {
       if (!keys.empty())
         throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + " was trained with other settings than this config: " + keys);
     }
-    return scores_of_model(*m, checkpoints_of(d));
+    std::optional<SyncCalibration> sync;
+    if (auto it = params.find("sync_calibration"); it != params.end()) {
+      try {
+        sync = SyncCalibration::from_json(it->second);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + ": " + e.what());
+      }
+    }
+    return scores_of_model(*m, checkpoints_of(d), sync);
   }
 
   // Scores of ds_.items by `m`: the mean over its checkpoints ((path, sha256) pairs, the digest
-  // checked before loading when known).
-  Scores scores_of_model(const ModelEntry& model_entry, const std::vector<std::pair<std::string, std::string>>& checkpoints) {
+  // checked before loading when known). With `sync` (a run trained with score = "sync"), each
+  // checkpoint's score of a video is the calibrated P(fake) of its offset curve.
+  Scores scores_of_model(const ModelEntry& model_entry, const std::vector<std::pair<std::string, std::string>>& checkpoints,
+                         const std::optional<SyncCalibration>& sync = std::nullopt) {
     const ModelEntry* m = &model_entry;
     std::vector<double> sum(ds_.items.size(), 0.0);
     std::vector<int> count(ds_.items.size(), 0);
@@ -729,6 +744,19 @@ class ExperimentRunner {
       ps.device = resolve_device(ts.device);
       ps.mixed_precision = ts.mixed_precision;
       model->to(ps.device);
+      if (sync) {
+        std::vector<std::string> why;
+        const auto curves = sync_curves_of(*model, norm, lists_.test, sync->max_offset, ps.device, why);
+        for (std::size_t i = 0; i < curves.size(); ++i) {
+          if (curves[i]) {
+            sum[i] += sync->score(*curves[i]);
+            ++count[i];
+          } else {
+            reasons[i] = why[i];
+          }
+        }
+        continue;
+      }
       const std::vector<VideoScore> vs = predict_videos(*model, *src, *agg, ps);
       for (std::size_t i = 0; i < vs.size(); ++i) {
         if (vs[i].score) {
@@ -742,6 +770,43 @@ class ExperimentRunner {
     Scores out{std::vector<std::optional<double>>(ds_.items.size()), std::move(reasons)};
     for (std::size_t i = 0; i < out.score.size(); ++i)
       if (count[i]) out.score[i] = sum[i] / count[i];
+    return out;
+  }
+
+  // The audio-visual sample cache and its key (av_params_), opened on first use.
+  const AvCache& av_cache() {
+    if (!av_cache_) {
+      const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
+      av_params_ = av_cache_params(exp_, *feature);
+      av_cache_ = std::make_unique<AvCache>(cache_dir(exp_, "av"));
+    }
+    return *av_cache_;
+  }
+
+  // score = "sync": each item's offset curve by `model`, from the samples preprocessing cached;
+  // nullopt, with the reason in `reasons`, when it has none or fewer sampled frames than a stack.
+  std::vector<std::optional<SyncCurve>> sync_curves_of(Model& model, const InputNormalisation& norm,
+                                                       const std::vector<const VideoItem*>& items, int max_offset,
+                                                       torch::Device device, std::vector<std::string>& reasons) {
+    auto* av = dynamic_cast<AvModel*>(&model);
+    if (!av) throw std::runtime_error("score = \"sync\" needs an audio-visual model; " + model.input().describe() + " is not one");
+    SyncCurveOptions co;
+    co.max_offset = max_offset;
+    co.device = device;
+    std::vector<std::optional<SyncCurve>> out(items.size());
+    reasons.assign(items.size(), "");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::optional<AvClip> clip = av_cache().load(items[i]->path, av_params_);
+      if (!clip) {
+        reasons[i] = "no audio-visual samples to search offsets in";
+        continue;
+      }
+      try {
+        out[i] = sync_curve(*av, *clip, norm, co);
+      } catch (const std::invalid_argument& e) {
+        reasons[i] = e.what();
+      }
+    }
     return out;
   }
 
@@ -985,13 +1050,8 @@ class ExperimentRunner {
       if (in.frames != exp_.av.integer("stack"))
         throw std::invalid_argument("model plugin " + m.model.plugin + " takes stacks of " + std::to_string(in.frames) +
                                     " mouth crops, but [av] stack = " + std::to_string(exp_.av.integer("stack")));
-      if (!av_cache_) {
-        av_cache_ = std::make_unique<AvCache>(cache_dir(exp_, "av"));
-        const auto feature = reg_.create<AudioFeature>(kind::audio_feature, exp_.av_feature.plugin, exp_.av_feature.params);
-        av_params_ = av_cache_params(exp_, *feature);
-      }
       std::vector<AvSampleEntry> entries;
-      for (const VideoItem* it : items) entries.push_back(av_sample_entry(video_of(it), *av_cache_, it->path, av_params_));
+      for (const VideoItem* it : items) entries.push_back(av_sample_entry(video_of(it), av_cache(), it->path, av_params_));
       const std::vector<std::int64_t> audio = av->audio_shape(1);
       return std::make_unique<AvSampleSource>(std::move(entries), *av_cache_, av_params_, static_cast<int>(in.frames),
                                               static_cast<int>(in.height), static_cast<int>(in.width),
@@ -1053,7 +1113,8 @@ class ExperimentRunner {
                 const std::vector<const VideoItem*>& val, const std::vector<const VideoItem*>& test,
                 const std::string& ckpt_dir, const std::string& split_suffix, bool resume,
                 std::map<std::string, double>& val_out, std::map<std::string, std::vector<double>>& test_out,
-                int& prior_filled, FrameScores& val_frames, std::map<std::string, std::vector<std::vector<double>>>& test_frames) {
+                int& prior_filled, FrameScores& val_frames, std::map<std::string, std::vector<std::vector<double>>>& test_frames,
+                SyncCurves* sync) {
     torch::manual_seed(seed_);
     std::unique_ptr<Model> model = reg_.create<Model>(kind::model, m.model.plugin, m.model.params);
     if (!m.pretrained.empty()) load_pretrained(m, *model, row.run_id);
@@ -1125,6 +1186,56 @@ class ExperimentRunner {
       for (const VideoScore& v : scores)
         if (!v.unit_scores.empty()) test_frames[v.id].push_back(v.unit_scores);
     }
+    if (sync) {
+      // A video without a curve has no unit either (both need a stack of mouths): it is already
+      // prior-filled above and stays so in apply_sync_score.
+      std::vector<std::string> reasons;
+      const auto val_curves = sync_curves_of(*model, train_src->normalisation(), val, ts.sync_max_offset, ps.device, reasons);
+      for (std::size_t i = 0; i < val.size(); ++i)
+        if (val_curves[i]) sync->val[val[i]->id] = *val_curves[i];
+      const auto test_curves = sync_curves_of(*model, train_src->normalisation(), test, ts.sync_max_offset, ps.device, reasons);
+      for (std::size_t i = 0; i < test.size(); ++i)
+        if (test_curves[i]) sync->test[test[i]->id].push_back(*test_curves[i]);
+    }
+  }
+
+  // score = "sync" can only be calibrated with real and fake validation videos: say so before training.
+  void check_sync_validation(const ModelEntry& m, const std::vector<const VideoItem*>& val) const {
+    int n[2] = {0, 0};
+    for (const VideoItem* it : val)
+      if (it->label) ++n[*it->label ? 1 : 0];
+    if (!n[0] || !n[1])
+      throw std::runtime_error(m.name + ": score = \"sync\" calibrates the offset search on the validation videos, which "
+                               "need real and fake ones (" + std::to_string(n[0]) + " real, " + std::to_string(n[1]) +
+                               " fake); set [data] val_fraction (or folds), or score = \"units\"");
+  }
+
+  // score = "sync": the val and test scores become P(fake) from each video's offset curve, by a
+  // logistic calibration fitted on the validation curves (out-of-fold with k folds) and stored
+  // with the run (predict applies it). A test video's score is the mean over the folds' models.
+  void apply_sync_score(const ModelEntry& m, ResultRow& row, ScoreSet& s, const SyncCurves& c) {
+    std::vector<SyncCurve> curves;
+    std::vector<int> labels;
+    for (const auto& [id, curve] : c.val)
+      if (const VideoItem* it = ds_.find(id); it && it->label) {
+        curves.push_back(curve);
+        labels.push_back(*it->label);
+      }
+    SyncCalibration cal;
+    try {
+      cal = SyncCalibration::fit(curves, labels);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(m.name + ": score = \"sync\": " + e.what());
+    }
+    store_->log_params(row.run_id, {{"sync_calibration", cal.to_json()}});
+    for (auto& [id, v] : s.val)
+      if (auto it = c.val.find(id); it != c.val.end()) v = cal.score(it->second);
+    for (auto& [id, v] : s.test)
+      if (auto it = c.test.find(id); it != c.test.end()) {
+        double sum = 0.0;
+        for (const SyncCurve& curve : it->second) sum += cal.score(curve);
+        v = sum / static_cast<double>(it->second.size());
+      }
   }
 
   ScoreSet train_and_predict(const ModelEntry& m, ResultRow& row, bool continuing) {
@@ -1154,9 +1265,16 @@ class ExperimentRunner {
     std::map<std::string, std::vector<double>> test_scores;
     std::map<std::string, std::vector<std::vector<double>>> test_frames;   // per fold
     const int folds = static_cast<int>(exp_.data.integer("folds"));
+    SyncCurves sync_curves;
+    SyncCurves* sync = m.train.string("score") == "sync" ? &sync_curves : nullptr;
+    if (sync) {
+      std::vector<const VideoItem*> val = lists_.val;
+      if (folds > 1) val.insert(val.end(), lists_.train.begin(), lists_.train.end());   // out-of-fold
+      check_sync_validation(m, val);
+    }
     if (folds <= 1) {
       fit_fold(m, row, lists_.train, lists_.val, lists_.test, ckpt.string(), "", continuing, s.val, test_scores,
-               s.prior_filled, s.val_frames, test_frames);
+               s.prior_filled, s.val_frames, test_frames, sync);
     } else {
       // k-fold over train + val: out-of-fold validation scores, test = mean of the k models.
       std::vector<VideoItem> pool;
@@ -1168,10 +1286,11 @@ class ExperimentRunner {
         for (std::size_t i = 0; i < pool.size(); ++i) (fold[i] == f ? va : tr).push_back(ds_.find(pool[i].id));
         fit_fold(m, row, tr, va, lists_.test, (ckpt / ("fold" + std::to_string(f + 1))).string(),
                  "_fold" + std::to_string(f + 1), continuing, s.val, test_scores, s.prior_filled, s.val_frames,
-                 test_frames);
+                 test_frames, sync);
       }
     }
     for (const auto& [id, v] : test_scores) s.test[id] = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    if (sync && !follower()) apply_sync_score(m, row, s, *sync);
     // A test frame's score is the mean over the k models, as the video's is (the units of a video
     // are the same for every fold; should they differ, the folds' frames are pooled).
     for (const auto& [id, per_fold] : test_frames) {

@@ -3,16 +3,18 @@
 finds audio-visual offsets and scores out-of-sync and lip-sync fakes. Prints the tables.
 
     /usr/bin/python3 scripts/av_sync_eval.py [--work DIR] [--dflab build/apps/dflab] [--part synth|real|all]
+                                             [--folds 0]
 
 synth: `dflab synth --kinds all` (FakeAVCeleb's four kinds plus out-of-sync), one experiment with a
   video model (meso4), an audio model (mel CNN), av_sync (real_only, av_shift) and a stacking fusion;
   test AUC per fake kind (each kind's fakes against the test reals); then the held-out in-sync test
   clips with their audio shifted by k = -15..15 frames (ffmpeg: adelay / atrim, AAC re-encoded; k = 0
   goes through the same re-encode) and `dflab av sync --max-offset 20`: share found to +-1 frame.
-real: the 18 real clips with audio in ../shared (talking-heads' 15, ffdv-sample's 3) in 3
-  clip-disjoint folds: av_sync trained on two folds' clips, tested on the third's (unshifted, and
-  shifted by k in {-15,-10,-5,-3,3,5,10,15} frames of the clip's own rate, first 4 s); every
-  talking-heads fake scored by all three fold models (mean), for AUC by source.
+real: the 18 real clips with audio in ../shared (talking-heads' 15, ffdv-sample's 3), leave one
+  clip out (--folds 0, the default; --folds k: k clip-disjoint folds): av_sync trained on the other
+  clips, tested on the held-out one (unshifted, and shifted by k in {-15,-10,-5,-3,3,5,10,15} frames
+  of the clip's own rate, first 4 s); every talking-heads fake scored by every fold's model (mean),
+  for AUC by source.
 
 Settings fixed for reproducibility: every experiment's seed and threads = 2 are in the TOML this
 script writes; `dflab synth --seed 11`. The recipe (examples/av_sync.toml's) was set on the synthetic
@@ -187,10 +189,30 @@ augment = [ {{ plugin = "time_shift" }}, {{ plugin = "audio_gain" }} ]
         _, secs = run([dflab, "run", demo])
         print(f"synth demo-recipe experiment: {secs:.0f} s")
         open(os.path.join(work, "synth-demo.done"), "w").close()
+    # The sync model again with its detection score from the calibrated offset search (score =
+    # "sync", fitted on the validation split's reals and fakes), on the same cached samples.
+    cal = os.path.join(work, "synth-cal.toml")
+    with open(cal, "w") as f:
+        f.write(experiment_head("av-eval-synth-cal", f"{work}/synth.sqlite", f"{work}/synth-work",
+                                f'format = "ffdv"\nroot = "{data}"') + f"""
+[video]
+sampling = {{ strategy = "every_nth", every = 1 }}
+crop = {{ size = 96, landmarks = "detector" }}
+
+[audio]
+enabled = false
+{AV}{SYNC_MODEL.replace('name = "sync"', 'name = "sync-cal"').replace("real_only = true", 'real_only = true, score = "sync"')}
+[output]
+prediction_csv = "{work}/synth-cal-prediction.csv"
+""")
+    if not os.path.exists(os.path.join(work, "synth-cal.done")):
+        _, secs = run([dflab, "run", cal])
+        print(f"synth calibrated-sync experiment: {secs:.0f} s")
+        open(os.path.join(work, "synth-cal.done"), "w").close()
     kinds = {r["video_name"]: r for r in csv.DictReader(open(os.path.join(data, "kinds.csv")))}
     con = sqlite3.connect(os.path.join(work, "synth.sqlite"))
     runs = con.execute("select r.id, e.name || '/' || r.name from runs r join experiments e on r.experiment_id = e.id "
-                       "where e.name in ('av-eval-synth', 'av-eval-synth-demo') and r.status = 'finished' "
+                       "where e.name in ('av-eval-synth', 'av-eval-synth-demo', 'av-eval-synth-cal') and r.status = 'finished' "
                        "order by r.id").fetchall()
     fake_kinds = ["FakeVideo-RealAudio", "RealVideo-FakeAudio", "FakeVideo-FakeAudio", "OutOfSync"]
     print("\n## Synthetic test split: AUC of each fake kind against the real clips\n")
@@ -262,18 +284,23 @@ def fps_of(path):
     return float(num) / float(den or 1)
 
 
-def real_part(dflab, work, folds=3):
+def real_part(dflab, work, folds=0):
+    """folds = 0: leave one clip out (a fold per real clip); else that many clip-disjoint folds."""
     clips = real_clips()
     reals = sorted(p for p, y, s in clips if y == 0)
     fakes = [(p, s) for p, y, s in clips if y == 1 and s in ("sadtalker", "hyperlips", "vexpress")]
     source_of = {p: s for p, y, s in clips}
-    print(f"\n## Real clips: {len(reals)} real (with audio), {len(fakes)} talking-heads fakes, {folds} clip-disjoint folds")
+    # Folders and run names of the two protocols differ, so both can live in one --work.
+    tag = "loo" if folds == 0 else "real"
+    folds = folds or len(reals)
+    protocol = "leave one clip out" if tag == "loo" else f"{folds} clip-disjoint folds"
+    print(f"\n## Real clips: {len(reals)} real (with audio), {len(fakes)} talking-heads fakes, {protocol}")
     ks = [-15, -10, -5, -3, 3, 5, 10, 15]
     offset_rows, real_scores, fake_scores = [], {}, {p: [] for p, _ in fakes}
     for f in range(folds):
         test = [p for i, p in enumerate(reals) if i % folds == f]
         train = [p for i, p in enumerate(reals) if i % folds != f]
-        fold_dir = os.path.join(work, f"real-fold{f}")
+        fold_dir = os.path.join(work, f"{tag}-fold{f}")
         os.makedirs(fold_dir, exist_ok=True)
         with open(os.path.join(fold_dir, "data.csv"), "w", newline="") as out:
             w = csv.writer(out)
@@ -282,7 +309,7 @@ def real_part(dflab, work, folds=3):
                 w.writerow([p, 0, "train"])
         toml = os.path.join(fold_dir, "exp.toml")
         with open(toml, "w") as out:
-            out.write(experiment_head(f"av-eval-real{f}", f"{work}/real.sqlite", f"{work}/real-work",
+            out.write(experiment_head(f"av-eval-{tag}{f}", f"{work}/real.sqlite", f"{work}/real-work",
                                       f'format = "csv"\nroot = "{fold_dir}"\ntrain = "data.csv"\nval_fraction = 0.0')
                       + f"""
 [video]
@@ -298,7 +325,7 @@ enabled = false
             print(f"fold {f}: {len(train)} training clips, trained and scored in {secs:.0f} s")
             open(os.path.join(fold_dir, "done"), "w").close()
         # The held-out reals and every fake, scored as recorded: P(out of sync).
-        r, _ = run([dflab, "predict", "--db", os.path.join(work, "real.sqlite"), "--run", f"av-eval-real{f}/sync",
+        r, _ = run([dflab, "predict", "--db", os.path.join(work, "real.sqlite"), "--run", f"av-eval-{tag}{f}/sync",
                     "--json"] + test + [p for p, _ in fakes], allow=(0, 1))
         for v in json.loads(r.stdout)["scores"]:
             path = os.path.normpath(v["path"])
@@ -321,7 +348,7 @@ enabled = false
                     shift_clip(p, dst, k / fps, duration=4)
                 files.append(dst)
                 truth[os.path.basename(dst)] = (k, p)
-        for v in av_sync(dflab, os.path.join(work, "real.sqlite"), f"av-eval-real{f}/sync", files, 20):
+        for v in av_sync(dflab, os.path.join(work, "real.sqlite"), f"av-eval-{tag}{f}/sync", files, 20):
             k, p = truth[v["name"]]
             offset_rows.append((p, k, v.get("offset_frames"), v.get("confidence"), v["status"]))
     print("\n| held-out real clips | files | found k +- 1 | exactly k |")
@@ -373,6 +400,8 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "runs", "av-sync-eval"))
     ap.add_argument("--dflab", default=os.path.join(ROOT, "build", "apps", "dflab"))
     ap.add_argument("--part", choices=["synth", "real", "all"], default="all")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="real part: 0 = leave one clip out (the issue's protocol, ~1 h), else k clip-disjoint folds")
     a = ap.parse_args()
     a.work = os.path.abspath(a.work)
     os.makedirs(a.work, exist_ok=True)
@@ -384,7 +413,7 @@ def main():
     if a.part in ("real", "all"):
         if not os.path.isdir(SHARED):
             raise SystemExit(f"no {SHARED}: the real-clip part needs ../shared/data")
-        real_part(a.dflab, a.work)
+        real_part(a.dflab, a.work, a.folds)
     print(f"\n(total {time.time() - t:.0f} s)")
 
 

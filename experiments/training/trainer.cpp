@@ -46,6 +46,8 @@ TrainSettings TrainSettings::from(const Params& p, std::uint64_t seed) {
   s.tta_flip = p.boolean("tta_flip");
   s.real_only = p.boolean("real_only");
   s.sync_bn = p.boolean("sync_bn");
+  s.score = p.string("score");
+  s.sync_max_offset = static_cast<int>(p.integer("sync_max_offset"));
   s.seed = seed;
   return s;
 }

@@ -66,6 +66,10 @@ struct TrainSettings {
   bool real_only = false;
   // Distributed: batch statistics over every rank's share of the batch (modalities/models/batch_norm.h).
   bool sync_bn = false;
+  // A video's score: "units" (aggregated unit scores) or "sync" (av models: calibrated offset
+  // search, modalities/av/sync_calibration.h; the runner does it, the trainer only trains).
+  std::string score = "units";
+  int sync_max_offset = 15;
   std::uint64_t seed = 42;
 
   // From a validated [[models]] train table (experiment_schema "models.train").

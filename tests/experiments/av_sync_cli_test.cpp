@@ -1,6 +1,8 @@
 // examples/av_sync.toml end to end on a small synthetic set: av_sync trains on the real clips
-// alone (real_only with av_shift) and `dflab av sync` finds how far held-out clips' voices were
-// shifted (`dflab synth`'s out-of-sync kind records it in kinds.csv).
+// alone (real_only with av_shift); its detection score is the calibrated offset search (score =
+// "sync"), which `dflab predict` reproduces; `dflab av sync` finds how far held-out clips' voices
+// were shifted (`dflab synth`'s out-of-sync kind records it in kinds.csv) and gives every file it
+// cannot search a status.
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -9,6 +11,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "experiments/store/run_store.h"
+#include "modalities/av/sync_calibration.h"
 #include "tests/cli_runner.h"
 #include "tests/datasets/test_files.h"
 #include "tests/experiments/tiny_experiment.h"
@@ -28,7 +32,7 @@ void replace(std::string& text, const std::string& from, const std::string& to) 
 TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   TempDir d;
   const std::string data = d / "data";
-  const auto synth = run_dflab("synth --out " + data + " --kinds RealVideo-RealAudio,OutOfSync --train 16 --val 0 "
+  const auto synth = run_dflab("synth --out " + data + " --kinds RealVideo-RealAudio,OutOfSync --train 16 --val 6 "
                                "--test 6 --seconds 3 --fps 25 --seed 5");
   ASSERT_EQ(synth.code, 0) << synth.err;
   std::string toml = read_file(std::string(DFLAB_SOURCE_DIR) + "/examples/av_sync.toml");
@@ -42,6 +46,33 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   const auto rows = nlohmann::json::parse(run.out)["rows"];
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["status"], "finished") << rows[0]["message"];
+
+  // score = "sync": the calibration is stored with the run, and the validation scores are its
+  // output: a logistic regression with an intercept predicts, summed over the videos it was fitted
+  // on, exactly as many fakes as there are.
+  {
+    store::StoreOptions so;
+    so.create = false;
+    const store::RunStore st = store::RunStore::open(d / "runs.sqlite", so);
+    const store::RunId id = st.resolve_run("av-sync/sync");
+    std::string stored;
+    for (const auto& [k, v] : st.get_run(id).params)
+      if (k == "sync_calibration") stored = v;
+    ASSERT_FALSE(stored.empty()) << "score = \"sync\" left no calibration in the run";
+    const SyncCalibration cal = SyncCalibration::from_json(stored);
+    EXPECT_EQ(cal.max_offset, 15);
+    double sum = 0.0;
+    int fakes = 0, n = 0;
+    for (const auto& p : st.predictions(id, "val")) {
+      ASSERT_TRUE(p.label.has_value());
+      sum += p.score;
+      fakes += *p.label;
+      ++n;
+    }
+    EXPECT_EQ(n, 6);
+    EXPECT_EQ(fakes, 3);
+    EXPECT_NEAR(sum, fakes, 1e-6) << "the validation scores are not the fitted calibration's";
+  }
 
   // The truth: kinds.csv's audio_shift_s (> 0: the voice comes late) in 25 fps frames.
   std::map<std::string, double> shift_frames;
@@ -87,6 +118,33 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   EXPECT_EQ(shifted, 3) << "three out-of-sync clips, three in sync";
   EXPECT_GE(within_one, 5) << sync.out;
 
+  // The run's test scores (prediction.csv) are what `dflab predict` gives with the stored
+  // calibration, and they rank the out-of-sync clips above the in-sync ones.
+  std::map<std::string, double> submitted;
+  const std::vector<std::string> csv = lines_of(read_file(d / "work/prediction.csv"));
+  for (std::size_t k = 1; k < csv.size(); ++k) {
+    const auto comma = csv[k].rfind(',');
+    submitted[csv[k].substr(0, comma)] = std::stod(csv[k].substr(comma + 1));
+  }
+  ASSERT_EQ(submitted.size(), 6u) << read_file(d / "work/prediction.csv");
+  const auto predicted = run_dflab("predict --db " + (d / "runs.sqlite") + " --run av-sync/sync --json" + files);
+  ASSERT_EQ(predicted.code, 0) << predicted.err;
+  std::vector<double> in_sync, out_of_sync;
+  const nlohmann::json scores = nlohmann::json::parse(predicted.out)["scores"];
+  for (const auto& v : scores) {
+    const std::string name = v["video"];
+    ASSERT_TRUE(v["score"].is_number()) << v;
+    const double score = v["score"];
+    EXPECT_NEAR(score, submitted.at(name), 1e-6) << name;
+    (shift_frames.at(name) != 0.0 ? out_of_sync : in_sync).push_back(score);
+  }
+  ASSERT_EQ(in_sync.size(), 3u);
+  ASSERT_EQ(out_of_sync.size(), 3u);
+  int ranked = 0;
+  for (double o : out_of_sync)
+    for (double i : in_sync) ranked += o > i;
+  EXPECT_GE(ranked, 7) << "of 9 (out-of-sync, in-sync) pairs, ordered by the calibrated sync score: " << predicted.out;
+
   // One file: its fields at the top of the JSON, and the curve drawn.
   const std::string png = d / "curve.png";
   const auto one = run_dflab("av sync --db " + (d / "runs.sqlite") + " --run av-sync/sync --json --png " + png + " " + tests[0]);
@@ -96,6 +154,28 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   EXPECT_TRUE(o["confidence"].is_number());
   EXPECT_EQ(o["curve"].size(), 31u);
   EXPECT_GT(fs::file_size(png), 1000u);
+
+  // Files the search cannot use get a status and no numbers: no face, no audio, fewer frames than
+  // a stack of mouths.
+  if (std::system("command -v ffmpeg >/dev/null 2>&1") == 0) {
+    const std::string ff = "ffmpeg -v error -nostdin -y ";
+    const std::string no_face = d / "no_face.mp4", no_audio = d / "no_audio.mp4", short_clip = d / "short.mp4";
+    ASSERT_EQ(std::system((ff + "-f lavfi -i color=c=gray:s=160x120:r=25 -f lavfi -i sine=frequency=300:sample_rate=16000 "
+                           "-t 2 -pix_fmt yuv420p -shortest " + no_face).c_str()), 0);
+    ASSERT_EQ(std::system((ff + "-i " + tests[0] + " -an -c:v copy " + no_audio).c_str()), 0);
+    ASSERT_EQ(std::system((ff + "-i " + tests[0] + " -frames:v 3 -t 0.12 " + short_clip).c_str()), 0);
+    const auto bad = run_dflab("av sync --db " + (d / "runs.sqlite") + " --run av-sync/sync --json " + no_face + " " +
+                               no_audio + " " + short_clip + " " + tests[0]);
+    EXPECT_EQ(bad.code, 1) << bad.err;
+    const auto b = nlohmann::json::parse(bad.out)["videos"];
+    ASSERT_EQ(b.size(), 4u);
+    const char* want[] = {"no_face", "no_audio", "too_short", "ok"};
+    for (std::size_t k = 0; k < 4; ++k) {
+      EXPECT_EQ(b[k]["status"], want[k]) << b[k];
+      EXPECT_EQ(b[k].contains("offset_frames"), k == 3) << b[k];
+      if (k < 3) EXPECT_NE(bad.err.find(b[k]["path"].get<std::string>()), std::string::npos) << bad.err;
+    }
+  }
 
   // Usage and run errors are clear.
   const auto many_png = run_dflab("av sync --db " + (d / "runs.sqlite") + " --run av-sync/sync --png " + png + files);

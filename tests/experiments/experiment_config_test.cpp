@@ -366,6 +366,38 @@ TEST_F(ExperimentConfigTest, AugmentationsMustActOnTheModelsUnits) {
   EXPECT_TRUE(ok.models[0].train.boolean("real_only"));
 }
 
+// score = "sync" (the calibrated offset search) needs an av model; sync_max_offset without it
+// would be read and ignored, so both are errors at their lines.
+TEST_F(ExperimentConfigTest, SyncScoreIsForAvModelsOnly) {
+  Registry reg = builtin_registry();
+  const std::string head = "[experiment]\nname = \"ss\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                           "[video]\ncrop = { landmarks = \"detector\" }\n[av]\n";   // lines 1-8
+  auto errors_of = [&](const std::string& path) -> std::string {
+    try {
+      load_experiment(path, reg);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string video = write(head + "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\n"
+                                         "[models.train]\nscore = \"sync\"\n", "video.toml");
+  std::string all = errors_of(video);
+  EXPECT_NE(all.find(video + ":14: [[models]] 'v': score = \"sync\" slides a voice against mouths, which only an "
+                             "audio-visual model scores (modality = \"av\"), not modality = \"video\""), std::string::npos) << all;
+  const std::string av_model = "[[models]]\nname = \"s\"\nplugin = \"av_sync\"\nmodality = \"av\"\n";   // 9-12
+  const std::string stray = write(head + av_model + "[models.train]\nsync_max_offset = 20\n", "stray.toml");
+  all = errors_of(stray);
+  EXPECT_NE(all.find(stray + ":14: [[models]] 's': sync_max_offset is used only with score = \"sync\""), std::string::npos) << all;
+  const std::string range = write(head + av_model + "[models.train]\nscore = \"sync\"\nsync_max_offset = 0\n", "range.toml");
+  EXPECT_NE(errors_of(range).find("'sync_max_offset' = 0 is outside [1, 50]"), std::string::npos) << errors_of(range);
+  const ExperimentConfig ok = load_experiment(
+      write(head + av_model + "[models.train]\nscore = \"sync\"\nsync_max_offset = 20\n", "ok.toml"), reg);
+  EXPECT_EQ(ok.models[0].train.string("score"), "sync");
+  EXPECT_EQ(ok.models[0].train.integer("sync_max_offset"), 20);
+  EXPECT_EQ(load_experiment(write(head + av_model, "plain.toml"), reg).models[0].train.string("score"), "units");
+}
+
 // crop.landmarks = "auto": dlib's 68 points are cached with the crops exactly when a video model
 // blends faces; "dlib68" always; an unknown value is an error.
 TEST_F(ExperimentConfigTest, CropLandmarksFollowTheBlendingAugmentations) {

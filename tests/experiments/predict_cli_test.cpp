@@ -105,6 +105,12 @@ TEST(PredictCli, UnreadableInputsGetAStatusNotAScore) {
   for (const auto& v : dir_doc["scores"]) status[v["video"].get<std::string>()] = v["status"].get<std::string>();
   EXPECT_EQ(status["clip.mp4"], "ok");
   EXPECT_EQ(status["loop.mp4"], "unreadable");
+
+  // `dflab av sync` slides a voice against mouths: a video model's run cannot, and says so.
+  const auto sync = run_dflab("av sync --db " + db + " --run tiny/video --json " + good);
+  EXPECT_EQ(sync.code, 1);
+  EXPECT_TRUE(sync.out.empty()) << sync.out;
+  EXPECT_NE(sync.err.find("tiny/video is not an audio-visual model run"), std::string::npos) << sync.err;
 }
 
 // A video without an audio stream scored by the audio model: silence stands in, and says so.
