@@ -42,6 +42,12 @@ window_s = 0.2
 stack = 5
 feature = { plugin = "mfcc", sample_rate = 16000, n_mfcc = 13, n_fft = 512, hop_length = 160, n_mels = 40 }
 """
+# Every frame (offsets count frames); the cartoon faces have no dlib lips: the face box's lower half.
+SYNTH_VIDEO = """
+[video]
+sampling = { strategy = "every_nth", every = 1 }
+crop = { size = 96, landmarks = "detector" }
+"""
 SYNC_MODEL = """
 [[models]]
 name = "sync"
@@ -78,6 +84,14 @@ def run(cmd, allow=(0,)):
         sys.stderr.write(" ".join(cmd) + "\n" + r.stderr[-3000:] + "\n")
         raise SystemExit("failed: " + cmd[0] + " " + (cmd[1] if len(cmd) > 1 else ""))
     return r, time.time() - t
+
+
+def run_once(dflab, toml, marker, what):
+    """`dflab run TOML` unless `marker` says an earlier call finished it."""
+    if not os.path.exists(marker):
+        _, secs = run([dflab, "run", toml])
+        print(f"{what}: {secs:.0f} s")
+        open(marker, "w").close()
 
 
 def auc(pos, neg):
@@ -124,11 +138,7 @@ def synth_part(dflab, work):
     toml = os.path.join(work, "synth.toml")
     with open(toml, "w") as f:
         f.write(experiment_head("av-eval-synth", f"{work}/synth.sqlite", f"{work}/synth-work",
-                                f'format = "ffdv"\nroot = "{data}"') + f"""
-[video]
-sampling = {{ strategy = "every_nth", every = 1 }}
-crop = {{ size = 96, landmarks = "detector" }}
-
+                                f'format = "ffdv"\nroot = "{data}"') + SYNTH_VIDEO + f"""
 [audio]
 feature = {{ plugin = "mel", sample_rate = 16000, n_fft = 512, hop_length = 256, n_mels = 64, to_db = true }}
 {AV}
@@ -149,10 +159,7 @@ train = {{ epochs = 8, batch = 32, lr = 3e-3 }}
 [fusion]
 plugin = "stacking"
 """)
-    if not os.path.exists(os.path.join(work, "synth.done")):
-        _, secs = run([dflab, "run", toml])
-        print(f"synth experiment: {secs:.0f} s")
-        open(os.path.join(work, "synth.done"), "w").close()
+    run_once(dflab, toml, os.path.join(work, "synth.done"), "synth experiment")
     # The single-modality models as the README's demo trains them (8 uniform frames, 64 px crops), on
     # the same clips: every-frame sampling is for the sync model, not what suits meso4.
     demo = os.path.join(work, "synth-demo.toml")
@@ -185,30 +192,20 @@ dropout = 0.5
 train = {{ epochs = 8, batch = 16, lr = 3e-3, schedule = "one_cycle" }}
 augment = [ {{ plugin = "time_shift" }}, {{ plugin = "audio_gain" }} ]
 """)
-    if not os.path.exists(os.path.join(work, "synth-demo.done")):
-        _, secs = run([dflab, "run", demo])
-        print(f"synth demo-recipe experiment: {secs:.0f} s")
-        open(os.path.join(work, "synth-demo.done"), "w").close()
+    run_once(dflab, demo, os.path.join(work, "synth-demo.done"), "synth demo-recipe experiment")
     # The sync model again with its detection score from the calibrated offset search (score =
     # "sync", fitted on the validation split's reals and fakes), on the same cached samples.
     cal = os.path.join(work, "synth-cal.toml")
     with open(cal, "w") as f:
         f.write(experiment_head("av-eval-synth-cal", f"{work}/synth.sqlite", f"{work}/synth-work",
-                                f'format = "ffdv"\nroot = "{data}"') + f"""
-[video]
-sampling = {{ strategy = "every_nth", every = 1 }}
-crop = {{ size = 96, landmarks = "detector" }}
-
+                                f'format = "ffdv"\nroot = "{data}"') + SYNTH_VIDEO + f"""
 [audio]
 enabled = false
 {AV}{SYNC_MODEL.replace('name = "sync"', 'name = "sync-cal"').replace("real_only = true", 'real_only = true, score = "sync"')}
 [output]
 prediction_csv = "{work}/synth-cal-prediction.csv"
 """)
-    if not os.path.exists(os.path.join(work, "synth-cal.done")):
-        _, secs = run([dflab, "run", cal])
-        print(f"synth calibrated-sync experiment: {secs:.0f} s")
-        open(os.path.join(work, "synth-cal.done"), "w").close()
+    run_once(dflab, cal, os.path.join(work, "synth-cal.done"), "synth calibrated-sync experiment")
     kinds = {r["video_name"]: r for r in csv.DictReader(open(os.path.join(data, "kinds.csv")))}
     con = sqlite3.connect(os.path.join(work, "synth.sqlite"))
     runs = con.execute("select r.id, e.name || '/' || r.name from runs r join experiments e on r.experiment_id = e.id "
@@ -320,10 +317,7 @@ crop = {{ size = 128 }}
 [audio]
 enabled = false
 {AV}{SYNC_MODEL}""")
-        if not os.path.exists(os.path.join(fold_dir, "done")):
-            _, secs = run([dflab, "run", toml])
-            print(f"fold {f}: {len(train)} training clips, trained and scored in {secs:.0f} s")
-            open(os.path.join(fold_dir, "done"), "w").close()
+        run_once(dflab, toml, os.path.join(fold_dir, "done"), f"fold {f}: {len(train)} training clips, trained and scored in")
         # The held-out reals and every fake, scored as recorded: P(out of sync).
         r, _ = run([dflab, "predict", "--db", os.path.join(work, "real.sqlite"), "--run", f"av-eval-{tag}{f}/sync",
                     "--json"] + test + [p for p, _ in fakes], allow=(0, 1))

@@ -50,8 +50,22 @@ class ExperimentConfigTest : public ::testing::Test {
     std::ofstream(p) << text;
     return p.string();
   }
+  // The ConfigError text of loading `path` ("" when it loads).
+  static std::string config_errors(const std::string& path, Registry& reg) {
+    try {
+      load_experiment(path, reg);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
   fs::path dir_;
 };
+
+// The head of the av tests' files: lines 1-8, then [[models]] from line 9.
+const std::string kAvHead = "[experiment]\nname = \"au\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
+                            "[video]\ncrop = { landmarks = \"detector\" }\n[av]\n";
+const std::string kAvSyncModel = "[[models]]\nname = \"s\"\nplugin = \"av_sync\"\nmodality = \"av\"\n";   // lines 9-12
 
 const char* valid_toml = R"([experiment]
 name = "unit"
@@ -267,14 +281,7 @@ TEST_F(ExperimentConfigTest, RealOnlyNeedsABlendingAugmentationOnAVideoModel) {
     return write("[experiment]\nname = \"ro\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
                  "[video]\ncrop = { landmarks = \"detector\" }\n" + models, name);
   };
-  auto errors_of = [&](const std::string& path) -> std::string {
-    try {
-      load_experiment(path, reg);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "";
-  };
+  auto errors_of = [&](const std::string& path) { return config_errors(path, reg); };
   const std::string none = file("[[models]]\nname = \"v\"\nplugin = \"tiny_cnn\"\nmodality = \"video\"\n"
                                 "train = { real_only = true }\naugment = [{ plugin = \"hflip\" }]\n", "none.toml");
   std::string all = errors_of(none);
@@ -325,17 +332,9 @@ TEST(BlendingAugmentations, TheConfigListIsWhatForges) {
 // accepted and never applied; an av model takes av_shift, and real_only = true on it needs one.
 TEST_F(ExperimentConfigTest, AugmentationsMustActOnTheModelsUnits) {
   Registry reg = builtin_registry();
-  const std::string head = "[experiment]\nname = \"au\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
-                           "[video]\ncrop = { landmarks = \"detector\" }\n[av]\n";   // lines 1-8
-  auto errors_of = [&](const std::string& path) -> std::string {
-    try {
-      load_experiment(path, reg);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "";
-  };
-  const std::string av_model = "[[models]]\nname = \"s\"\nplugin = \"av_sync\"\nmodality = \"av\"\n";   // 9-12
+  const std::string& head = kAvHead;
+  auto errors_of = [&](const std::string& path) { return config_errors(path, reg); };
+  const std::string& av_model = kAvSyncModel;
   const std::string spec = write(head + "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\n"
                                         "augment = [\n  { plugin = \"hflip\" },\n  { plugin = \"spec_augment\" },\n]\n",
                                  "spec.toml");
@@ -370,22 +369,14 @@ TEST_F(ExperimentConfigTest, AugmentationsMustActOnTheModelsUnits) {
 // would be read and ignored, so both are errors at their lines.
 TEST_F(ExperimentConfigTest, SyncScoreIsForAvModelsOnly) {
   Registry reg = builtin_registry();
-  const std::string head = "[experiment]\nname = \"ss\"\n[data]\nformat = \"ffdv\"\nroot = \"data\"\n"
-                           "[video]\ncrop = { landmarks = \"detector\" }\n[av]\n";   // lines 1-8
-  auto errors_of = [&](const std::string& path) -> std::string {
-    try {
-      load_experiment(path, reg);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "";
-  };
+  const std::string& head = kAvHead;
+  auto errors_of = [&](const std::string& path) { return config_errors(path, reg); };
   const std::string video = write(head + "[[models]]\nname = \"v\"\nplugin = \"meso4\"\nmodality = \"video\"\n"
                                          "[models.train]\nscore = \"sync\"\n", "video.toml");
   std::string all = errors_of(video);
   EXPECT_NE(all.find(video + ":14: [[models]] 'v': score = \"sync\" slides a voice against mouths, which only an "
                              "audio-visual model scores (modality = \"av\"), not modality = \"video\""), std::string::npos) << all;
-  const std::string av_model = "[[models]]\nname = \"s\"\nplugin = \"av_sync\"\nmodality = \"av\"\n";   // 9-12
+  const std::string& av_model = kAvSyncModel;
   const std::string stray = write(head + av_model + "[models.train]\nsync_max_offset = 20\n", "stray.toml");
   all = errors_of(stray);
   EXPECT_NE(all.find(stray + ":14: [[models]] 's': sync_max_offset is used only with score = \"sync\""), std::string::npos) << all;
