@@ -40,6 +40,7 @@ nlohmann::json to_json(const AvSyncVideo& v) {
   j["offset_ms"] = c.offset_ms;
   j["confidence"] = c.confidence;
   j["in_sync_probability"] = c.in_sync_probability;
+  if (v.fake_probability) j["fake_probability"] = *v.fake_probability;
   j["frame_interval_s"] = c.frame_interval_s;
   nlohmann::json curve = nlohmann::json::array();
   for (std::size_t k = 0; k < c.offsets.size(); ++k) {
@@ -127,11 +128,16 @@ int run_sync(Context& ctx, const SyncArgs& a) {
     if (!v.curve) continue;
     const SyncCurve& c = *v.curve;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%s: offset %+d frames (%+.0f ms%s), confidence %.3f, P(in sync as recorded) %.3f\n",
+    std::snprintf(buf, sizeof buf, "%s: offset %+d frames (%+.0f ms%s), confidence %.3f, P(in sync as recorded) %.3f",
                   v.name.c_str(), c.offset_frames, c.offset_ms,
                   c.offset_frames > 0 ? ", audio late" : c.offset_frames < 0 ? ", audio early" : "", c.confidence,
                   c.in_sync_probability);
     std::cout << buf;
+    if (v.fake_probability) {
+      std::snprintf(buf, sizeof buf, ", P(fake) %.3f", *v.fake_probability);
+      std::cout << buf;
+    }
+    std::cout << "\n";
     if (r.videos.size() == 1) {
       std::cout << "offset  out-of-sync logit  stacks\n";
       for (std::size_t k = 0; k < c.offsets.size(); ++k) {

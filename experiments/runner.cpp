@@ -232,6 +232,7 @@ class ExperimentRunner {
       throw std::runtime_error("run " + out.run + " is not an audio-visual model run (modality = \"av\"): the offset "
                                "search slides a voice against mouths, which only an av model scores");
     const ModelEntry& m = model_entry_of_run(exp_, d);
+    const std::optional<SyncCalibration> cal = sync_calibration_of(d);
     // Every checkpoint (k folds: k), loaded, on the training device, once for all the files.
     const TrainSettings ts = TrainSettings::from(m.train, seed_);
     SyncCurveOptions co;
@@ -278,8 +279,13 @@ class ExperimentRunner {
       }
       try {
         std::vector<SyncCurve> curves;
-        for (std::size_t j = 0; j < models.size(); ++j) curves.push_back(sync_curve(*av_models[j], *clip, models[j]->norm, co));
+        double p = 0.0;
+        for (std::size_t j = 0; j < models.size(); ++j) {
+          curves.push_back(sync_curve(*av_models[j], *clip, models[j]->norm, co));
+          if (cal && req.max_offset >= cal->max_offset) p += cal->score(narrow_sync_curve(curves.back(), cal->max_offset));
+        }
         v.curve = mean_sync_curve(curves);
+        if (cal && req.max_offset >= cal->max_offset) v.fake_probability = p / static_cast<double>(models.size());
         v.status = "ok";
       } catch (const std::invalid_argument& e) {
         v.status = "too_short";
@@ -696,15 +702,20 @@ class ExperimentRunner {
       if (!keys.empty())
         throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + " was trained with other settings than this config: " + keys);
     }
-    std::optional<SyncCalibration> sync;
-    if (auto it = params.find("sync_calibration"); it != params.end()) {
+    return scores_of_model(*m, checkpoints_of(d), sync_calibration_of(d));
+  }
+
+  // The calibration a run trained with score = "sync" stored (nullopt for other runs).
+  static std::optional<SyncCalibration> sync_calibration_of(const store::RunDetail& d) {
+    for (const auto& [k, v] : d.params) {
+      if (k != "sync_calibration") continue;
       try {
-        sync = SyncCalibration::from_json(it->second);
+        return SyncCalibration::from_json(v);
       } catch (const std::invalid_argument& e) {
         throw std::runtime_error("run " + d.run.experiment + "/" + d.run.name + ": " + e.what());
       }
     }
-    return scores_of_model(*m, checkpoints_of(d), sync);
+    return std::nullopt;
   }
 
   // Scores of ds_.items by `m`: the mean over its checkpoints ((path, sha256) pairs, the digest

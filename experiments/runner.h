@@ -218,6 +218,9 @@ struct AvSyncVideo {
   std::string status;
   std::string message;                 // why, naming the file; "" when ok
   std::optional<SyncCurve> curve;      // when ok
+  // When the run was trained with score = "sync" and the search covers its range: the run's
+  // calibrated P(fake) of this video (what `dflab predict --run` gives).
+  std::optional<double> fake_probability;
 };
 
 struct AvSyncOutcome {

@@ -37,6 +37,24 @@ void settle_sync_curve(SyncCurve& c) {
   c.offset_ms = 1000.0 * c.offset_frames * c.frame_interval_s;
 }
 
+SyncCurve narrow_sync_curve(const SyncCurve& curve, int max_offset) {
+  SyncCurve c = curve;
+  c.offsets.clear();
+  c.logit.clear();
+  c.stacks.clear();
+  for (std::size_t k = 0; k < curve.offsets.size(); ++k)
+    if (std::abs(curve.offsets[k]) <= max_offset) {
+      c.offsets.push_back(curve.offsets[k]);
+      c.logit.push_back(curve.logit[k]);
+      c.stacks.push_back(curve.stacks[k]);
+    }
+  if (c.offsets.size() != static_cast<std::size_t>(2 * max_offset + 1))
+    throw std::invalid_argument("narrow_sync_curve: the curve does not cover -" + std::to_string(max_offset) + ".." +
+                                std::to_string(max_offset));
+  settle_sync_curve(c);
+  return c;
+}
+
 SyncCurve mean_sync_curve(const std::vector<SyncCurve>& curves) {
   if (curves.empty()) throw std::invalid_argument("mean_sync_curve: no curve");
   SyncCurve c = curves.front();

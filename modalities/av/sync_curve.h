@@ -30,6 +30,10 @@ double median_frame_interval(const std::vector<double>& timestamps_s);
 // frame_interval_s. NaN logits (no stack had that audio) are left out.
 void settle_sync_curve(SyncCurve& curve);
 
+// The part of `curve` over -max_offset..max_offset (which its offsets must hold), settled again:
+// what a search over that narrower range would have found. Throws std::invalid_argument otherwise.
+SyncCurve narrow_sync_curve(const SyncCurve& curve, int max_offset);
+
 // The curve of several models of one run (k-fold checkpoints) on the same clip: logits and
 // in-sync probabilities averaged, offset and confidence settled again. Throws
 // std::invalid_argument for no curve or curves over different offsets.

@@ -140,6 +140,11 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   }
   ASSERT_EQ(in_sync.size(), 3u);
   ASSERT_EQ(out_of_sync.size(), 3u);
+  // `dflab av sync` gives the same P(fake) from its wider search (25 frames), narrowed to the 15
+  // the calibration was fitted on.
+  for (std::size_t k = 0; k < 6; ++k)
+    EXPECT_NEAR(j["videos"][k]["fake_probability"].get<double>(), submitted.at(j["videos"][k]["name"]), 1e-6)
+        << j["videos"][k];
   int ranked = 0;
   for (double o : out_of_sync)
     for (double i : in_sync) ranked += o > i;

@@ -50,6 +50,18 @@ TEST(SyncCalibration, FeaturesAreReadOffTheCurve) {
   EXPECT_THROW(sync_features(curve({1, 2}, {0.0, 1.0})), std::invalid_argument);
 }
 
+// A wider search narrowed is the narrower search: offset and confidence read again over its range.
+TEST(SyncCalibration, ANarrowedCurveIsTheNarrowerSearch) {
+  const SyncCurve wide = curve({-3, -2, -1, 0, 1, 2, 3}, {0.9, 0.4, 0.6, 0.5, 0.7, 0.8, -2.0});
+  ASSERT_EQ(wide.offset_frames, 3);
+  const SyncCurve narrow = narrow_sync_curve(wide, 2);
+  EXPECT_EQ(narrow.offsets, (std::vector<int>{-2, -1, 0, 1, 2}));
+  EXPECT_EQ(narrow.offset_frames, -2);
+  EXPECT_DOUBLE_EQ(narrow.confidence, 0.6 - 0.4);
+  EXPECT_DOUBLE_EQ(narrow.offset_ms, -80.0);
+  EXPECT_THROW(narrow_sync_curve(wide, 4), std::invalid_argument);
+}
+
 TEST(SyncCalibration, SeparatesShiftedVoicesAndIsCalibrated) {
   std::mt19937 rng(7);
   std::vector<SyncCurve> curves;
