@@ -744,8 +744,6 @@ class ExperimentRunner {
       Model* model = loaded->model.get();
       const InputNormalisation& norm = loaded->norm;
       const InputSpec in = model->input();
-      std::unique_ptr<SampleSource> src = make_source(*m, in, lists_.test, norm);
-      std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m->aggregate.plugin, m->aggregate.params);
       const TrainSettings ts = TrainSettings::from(m->train, seed_);
       PredictSettings ps;
       ps.batch = ts.batch;
@@ -768,6 +766,8 @@ class ExperimentRunner {
         }
         continue;
       }
+      std::unique_ptr<SampleSource> src = make_source(*m, in, lists_.test, norm);
+      std::unique_ptr<Aggregator> agg = reg_.create<Aggregator>(kind::aggregator, m->aggregate.plugin, m->aggregate.params);
       const std::vector<VideoScore> vs = predict_videos(*model, *src, *agg, ps);
       for (std::size_t i = 0; i < vs.size(); ++i) {
         if (vs[i].score) {
