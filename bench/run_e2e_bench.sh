@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Whole jobs, dflab against the python3-torch pipeline it replaces, on the same data in one run
-# (issue 16). So far the audio job: the seed-004 FFDV recipe (bench/e2e/seed004_audio.toml vs
-# bench/peers/e2e_audio_peer.py: mel image 256 x 256 -> ResNet-18, Adam 3e-3, batch 40, 5 epochs,
-# predict) on the 128 clips of `dflab synth --seed 1`. The DFDC-style video job is not written yet.
+# Whole jobs, dflab against the python3 pipelines they replace, on the same data in one run
+# (issue 16), on the 128 clips of `dflab synth --seed 1`:
+#   audio  the seed-004 FFDV recipe: bench/e2e/seed004_audio.toml vs bench/peers/e2e_audio_peer.py
+#          (mel image 256 x 256 -> ResNet-18, Adam 3e-3, batch 40, 5 epochs, predict)
+#   video  a DFDC-style job: bench/e2e/dfdc_video.toml vs bench/peers/e2e_video_peer.py (16 frames,
+#          Haar cascade, 224 px crops, meso4 and resnet18 for 5 epochs each, predict)
 #
 #   bench/run_e2e_bench.sh [BUILD_DIR] [OUT_DIR]      (defaults: build, /tmp/dflab_e2e_bench)
+#   JOBS="audio" bench/run_e2e_bench.sh               (default: "audio video")
 #
 # The two sides run alternately, ROUNDS times each (default 1), so both see the same background
 # load; EPOCHS (5) and THREADS (2) apply to both. Each run goes through /usr/bin/time -v: wall,
@@ -18,35 +21,41 @@ OUT=${2:-/tmp/dflab_e2e_bench}
 ROUNDS=${ROUNDS:-1}
 EPOCHS=${EPOCHS:-5}
 THREADS=${THREADS:-2}
+JOBS=${JOBS:-audio video}
+declare -A TEMPLATE=([audio]=bench/e2e/seed004_audio.toml [video]=bench/e2e/dfdc_video.toml)
+declare -A PEER=([audio]=bench/peers/e2e_audio_peer.py [video]=bench/peers/e2e_video_peer.py)
 DFLAB=$(realpath "$BUILD/apps/dflab")
 [ -x "$DFLAB" ] || { echo "build dflab first: cmake --build $BUILD" >&2; exit 2; }
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 echo "BLAS: $(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 's/^Value: //p')" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-"$DFLAB" synth --out "$OUT/data" --seed 1 >/dev/null
+"$DFLAB" synth --out "$OUT/data" --seed 1 ${SYNTH_ARGS:-} >/dev/null   # SYNTH_ARGS: smaller sets for a smoke run
 
-# One experiment file per round: a fresh work_dir and store, so no cache carries over.
-experiment() {
+# One experiment file per job and round: a fresh work_dir and store, so no cache carries over.
+experiment() {   # JOB ROUND
   sed -e "s|^root = \"data\"|root = \"$OUT/data\"|" \
-      -e "s|^threads = 2|threads = $THREADS\ndb = \"$OUT/dflab-$1/runs.sqlite\"\nwork_dir = \"$OUT/dflab-$1/work\"|" \
-      -e "s|epochs = 5|epochs = $EPOCHS|" bench/e2e/seed004_audio.toml > "$OUT/audio-$1.toml"
+      -e "s|^threads = 2|threads = $THREADS\ndb = \"$OUT/dflab-$1-$2/runs.sqlite\"\nwork_dir = \"$OUT/dflab-$1-$2/work\"|" \
+      -e "s|epochs = 5|epochs = $EPOCHS|" "${TEMPLATE[$1]}" > "$OUT/$1-$2.toml"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-  experiment "$round"
-  echo "round $round: dflab" >&2
-  /usr/bin/time -v -o "$OUT/dflab-$round.time" "$DFLAB" run "$OUT/audio-$round.toml" --json \
-      > "$OUT/dflab-$round.json" 2> "$OUT/dflab-$round.log"
-  echo "round $round: python3-torch" >&2
-  /usr/bin/time -v -o "$OUT/peer-$round.time" /usr/bin/python3 bench/peers/e2e_audio_peer.py --data "$OUT/data" \
-      --work "$OUT/peer-$round" --epochs "$EPOCHS" --threads "$THREADS" > "$OUT/peer-$round.json" 2> "$OUT/peer-$round.log"
+  for job in $JOBS; do
+    experiment "$job" "$round"
+    echo "round $round, $job: dflab" >&2
+    /usr/bin/time -v -o "$OUT/dflab-$job-$round.time" "$DFLAB" run "$OUT/$job-$round.toml" --json \
+        > "$OUT/dflab-$job-$round.json" 2> "$OUT/dflab-$job-$round.log"
+    echo "round $round, $job: python3 peer" >&2
+    /usr/bin/time -v -o "$OUT/peer-$job-$round.time" /usr/bin/python3 "${PEER[$job]}" --data "$OUT/data" \
+        --work "$OUT/peer-$job-$round" --epochs "$EPOCHS" --threads "$THREADS" \
+        > "$OUT/peer-$job-$round.json" 2> "$OUT/peer-$job-$round.log"
+  done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-/usr/bin/python3 - "$OUT" "$ROUNDS" <<'PY'
+/usr/bin/python3 - "$OUT" "$ROUNDS" $JOBS <<'PY'
 import json, statistics, sys
-out, rounds = sys.argv[1], int(sys.argv[2])
+out, rounds, jobs = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 
 def usage(path):
     t = {}
@@ -57,26 +66,27 @@ def usage(path):
     return {"wall": int(h) * 3600 + int(m) * 60 + float(s), "cpu": float(t["User time (seconds)"]) + float(t["System time (seconds)"]),
             "rss_mb": int(t["Maximum resident set size (kbytes)"]) / 1024}
 
-rows = {"dflab": [], "python3-torch": []}
-for r in range(1, rounds + 1):
-    d, p = usage(f"{out}/dflab-{r}.time"), usage(f"{out}/peer-{r}.time")
-    run = json.load(open(f"{out}/dflab-{r}.json"))
-    peer = json.load(open(f"{out}/peer-{r}.json"))
-    d["stages"] = {row["name"]: round(row["seconds"], 1) for row in run["rows"]}
-    d["val_auc"] = run["rows"][0]["val"].get("auc")
-    p["stages"] = {k: round(v, 1) for k, v in peer["seconds"].items()}
-    p["val_auc"] = max(e["val_auc"] for e in peer["epochs"])
-    rows["dflab"].append(d)
-    rows["python3-torch"].append(p)
-    for side, x in (("dflab", d), ("python3-torch", p)):
-        print(f"round {r} {side}: wall {x['wall']:.1f} s, CPU {x['cpu']:.1f} s, peak RSS {x['rss_mb']:.0f} MB, "
-              f"stages {x['stages']}, val AUC {x['val_auc']}")
-med = {side: {k: statistics.median(x[k] for x in xs) for k in ("wall", "cpu", "rss_mb")} for side, xs in rows.items()}
+table = []
+for job in jobs:
+    rows = {"dflab": [], "python3 peer": []}
+    for r in range(1, rounds + 1):
+        d, p = usage(f"{out}/dflab-{job}-{r}.time"), usage(f"{out}/peer-{job}-{r}.time")
+        run = json.load(open(f"{out}/dflab-{job}-{r}.json"))
+        peer = json.load(open(f"{out}/peer-{job}-{r}.json"))
+        d["stages"] = {row["name"]: round(row["seconds"], 1) for row in run["rows"]}
+        d["val_auc"] = {row["name"]: row["val"].get("auc") for row in run["rows"]}
+        p["stages"] = peer["seconds"]
+        p["val_auc"] = peer["epochs"]
+        rows["dflab"].append(d)
+        rows["python3 peer"].append(p)
+        for side, x in (("dflab", d), ("python3 peer", p)):
+            print(f"{job} round {r} {side}: wall {x['wall']:.1f} s, CPU {x['cpu']:.1f} s, peak RSS {x['rss_mb']:.0f} MB, "
+                  f"stages (s) {json.dumps(x['stages'])}, validation {json.dumps(x['val_auc'])}")
+    med = {side: {k: statistics.median(x[k] for x in xs) for k in ("wall", "cpu", "rss_mb")} for side, xs in rows.items()}
+    d, p = med["dflab"], med["python3 peer"]
+    table += [f"| {job} | {side} | {m['wall']:.1f} | {m['cpu']:.1f} | {m['rss_mb']:.0f} |" for side, m in med.items()]
+    table.append(f"| {job} | ratio (peer / dflab) | **{p['wall'] / d['wall']:.2f}x** | {p['cpu'] / d['cpu']:.2f}x | "
+                 f"{p['rss_mb'] / d['rss_mb']:.2f}x |")
 print("\n| job | side | wall s | CPU s | peak RSS MB |\n|---|---|---|---|---|")
-for side in rows:
-    m = med[side]
-    print(f"| seed-004 audio | {side} | {m['wall']:.1f} | {m['cpu']:.1f} | {m['rss_mb']:.0f} |")
-d, p = med["dflab"], med["python3-torch"]
-print(f"| seed-004 audio | ratio (peer / dflab) | **{p['wall'] / d['wall']:.2f}x** | {p['cpu'] / d['cpu']:.2f}x | "
-      f"{p['rss_mb'] / d['rss_mb']:.2f}x |")
+print("\n".join(table))
 PY
