@@ -17,8 +17,6 @@ here: its formulas in numpy, as bench/peers/audio_mel_peers.py checks against df
 The same work as dflab's bench/e2e/seed004_audio.toml: one image per clip, no augmentation.
 Prints one JSON line: seconds per stage, epochs, validation AUC/logloss per epoch, peak RSS.
 """
-import argparse
-import copy
 import csv
 import json
 import os
@@ -31,9 +29,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torchvision
-from sklearn.metrics import log_loss, roc_auc_score
 
 from audio_mel_peers import mel_filters   # librosa.filters.mel (slaney), checked against dflab there
+from e2e_common import SPLITS, job_args, read_list, train_keeping_best
 
 SR, N_FFT, HOP, SIDE = 22050, 2048, 512, 256
 
@@ -59,11 +57,6 @@ def mel_image(y, filters):
     return cv2.resize(image, (SIDE, SIDE), interpolation=cv2.INTER_LINEAR)
 
 
-def read_list(path):
-    with open(path) as f:
-        return [(r[0], int(r[1]) if len(r) > 1 and r[1] in ("0", "1") else None) for r in csv.reader(f)][1:]
-
-
 class Images(torch.utils.data.Dataset):
     def __init__(self, files, labels, mean, std):
         self.files, self.labels, self.mean, self.std = files, labels, mean, std
@@ -76,10 +69,15 @@ class Images(torch.utils.data.Dataset):
         return torch.from_numpy((x - self.mean) / self.std)[None], torch.tensor(float(self.labels[i] or 0))
 
 
-def model():
-    net = torchvision.models.resnet18(num_classes=1)
-    net.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)
-    return net
+class MelResNet18(nn.Module):
+    """dflab's mel_resnet18: torchvision resnet18, 1 input channel, one logit."""
+    def __init__(self):
+        super().__init__()
+        self.net = torchvision.models.resnet18(num_classes=1)
+        self.net.conv1 = nn.Conv2d(1, 64, 7, 2, 3, bias=False)
+
+    def forward(self, x):
+        return self.net(x).squeeze(1)
 
 
 def scores(net, loader):
@@ -87,29 +85,19 @@ def scores(net, loader):
     out = []
     with torch.no_grad():
         for x, _ in loader:
-            out += torch.sigmoid(net(x).squeeze(1)).tolist()
+            out += torch.sigmoid(net(x)).tolist()
     return out
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=42)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
+    a = job_args(__doc__)
     torch.manual_seed(a.seed)
     os.makedirs(os.path.join(a.work, "images"), exist_ok=True)
-    splits = {"train": ("trainset", "trainset_label.txt"), "val": ("valset", "valset_label.txt"),
-              "test": ("testset", "prediction.csv")}
     seconds, items = {}, {}
 
     t = time.time()
     filters = mel_filters(SR, N_FFT, 128)
-    for split, (folder, listing) in splits.items():
+    for split, (folder, listing) in SPLITS.items():
         items[split] = []
         for name, label in read_list(os.path.join(a.data, listing)):
             png = os.path.join(a.work, "images", f"{split}_{name}.png")
@@ -126,32 +114,13 @@ def main():
         return torch.utils.data.DataLoader(Images(files, labels, mean, std), batch_size=40, shuffle=shuffle,
                                            num_workers=a.workers)
 
-    net = model()
+    net = MelResNet18()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
-    loss_fn = nn.BCEWithLogitsLoss()
     train, val, test = loader("train", True), loader("val", False), loader("test", False)
-    val_labels = [y for _, _, y in items["val"]]
-    best, best_state, epochs = float("inf"), None, []
-    seconds["train"] = seconds["validate"] = 0.0
-    for epoch in range(a.epochs):
-        t = time.time()
-        net.train()
-        for x, y in train:
-            opt.zero_grad()
-            loss = loss_fn(net(x).squeeze(1), y)
-            loss.backward()
-            opt.step()
-        seconds["train"] += time.time() - t
-        t = time.time()
-        p = scores(net, val)
-        ll = log_loss(val_labels, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1])
-        epochs.append({"epoch": epoch + 1, "val_logloss": ll, "val_auc": roc_auc_score(val_labels, p)})
-        if ll < best:
-            best, best_state = ll, copy.deepcopy(net.state_dict())
-        seconds["validate"] += time.time() - t
+    epochs, s = train_keeping_best(net, opt, train, lambda n: scores(n, val), [y for _, _, y in items["val"]], a.epochs)
+    seconds.update(s)
 
     t = time.time()
-    net.load_state_dict(best_state)
     p = scores(net, test)
     with open(os.path.join(a.work, "prediction.csv"), "w", newline="") as f:
         w = csv.writer(f)

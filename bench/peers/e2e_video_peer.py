@@ -16,8 +16,6 @@ What the DFDC kernels did, as Debian's python3 packages run it:
 The same work as dflab's bench/e2e/dfdc_video.toml. Prints one JSON line: seconds per stage and
 model, validation AUC/logloss per epoch, peak RSS of this process.
 """
-import argparse
-import copy
 import csv
 import json
 import os
@@ -27,16 +25,10 @@ import time
 import cv2
 import numpy as np
 import torch
-import torch.nn as nn
-from sklearn.metrics import log_loss, roc_auc_score
 
+from e2e_common import SPLITS, job_args, read_list, train_keeping_best
 from train_peer import Meso4, ResNet18
 from video_faces_peer import CASCADE, faces
-
-
-def read_list(path):
-    with open(path) as f:
-        return [(r[0], int(r[1]) if len(r) > 1 and r[1] in ("0", "1") else None) for r in csv.reader(f)][1:]
 
 
 class Crops(torch.utils.data.Dataset):
@@ -67,22 +59,12 @@ def video_scores(net, loader, rows, n_videos):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--epochs", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=42)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    splits = {"train": ("trainset", "trainset_label.txt"), "val": ("valset", "valset_label.txt"),
-              "test": ("testset", "prediction.csv")}
+    a = job_args(__doc__)
     seconds, videos, rows = {}, {}, {}
 
     t = time.time()
     cascade = cv2.CascadeClassifier(CASCADE)
-    for split, (folder, listing) in splits.items():
+    for split, (folder, listing) in SPLITS.items():
         videos[split], rows[split] = read_list(os.path.join(a.data, listing)), []
         os.makedirs(os.path.join(a.work, "crops", split), exist_ok=True)
         for v, (name, label) in enumerate(videos[split]):
@@ -108,26 +90,9 @@ def main():
         torch.manual_seed(a.seed)
         net = make()
         opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-2)
-        loss_fn = nn.BCEWithLogitsLoss()
-        best, best_state, epochs = float("inf"), None, []
-        s = {"train": 0.0, "validate": 0.0}
-        for epoch in range(a.epochs):
-            t = time.time()
-            net.train()
-            for x, y in train:
-                opt.zero_grad()
-                loss_fn(net(x), y).backward()
-                opt.step()
-            s["train"] += time.time() - t
-            t = time.time()
-            p = video_scores(net, val, rows["val"], len(videos["val"]))
-            ll = log_loss(val_labels, np.clip(p, 1e-15, 1 - 1e-15), labels=[0, 1])
-            epochs.append({"epoch": epoch + 1, "val_logloss": ll, "val_auc": roc_auc_score(val_labels, p)})
-            if ll < best:
-                best, best_state = ll, copy.deepcopy(net.state_dict())
-            s["validate"] += time.time() - t
+        epochs, s = train_keeping_best(net, opt, train, lambda n: video_scores(n, val, rows["val"], len(videos["val"])),
+                                       val_labels, a.epochs)
         t = time.time()
-        net.load_state_dict(best_state)
         p = video_scores(net, test, rows["test"], len(videos["test"]))
         with open(os.path.join(a.work, f"prediction-{name}.csv"), "w", newline="") as f:
             w = csv.writer(f)
