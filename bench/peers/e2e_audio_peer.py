@@ -31,7 +31,7 @@ import torch.nn as nn
 import torchvision
 
 from audio_mel_peers import mel_filters   # librosa.filters.mel (slaney), checked against dflab there
-from e2e_common import SPLITS, job_args, read_list, train_keeping_best
+from e2e_common import SPLITS, job_args, load_index, read_list, save_index, train_keeping_best
 
 SR, N_FFT, HOP, SIDE = 22050, 2048, 512, 256
 
@@ -95,15 +95,22 @@ def main():
     os.makedirs(os.path.join(a.work, "images"), exist_ok=True)
     seconds, items = {}, {}
 
-    t = time.time()
-    filters = mel_filters(SR, N_FFT, 128)
-    for split, (folder, listing) in SPLITS.items():
-        items[split] = []
-        for name, label in read_list(os.path.join(a.data, listing)):
-            png = os.path.join(a.work, "images", f"{split}_{name}.png")
-            cv2.imwrite(png, mel_image(decode(os.path.join(a.data, folder, name)), filters))
-            items[split].append((name, png, label))
-    seconds["extract"] = time.time() - t
+    if a.stage != "train":
+        t = time.time()
+        filters = mel_filters(SR, N_FFT, 128)
+        for split, (folder, listing) in SPLITS.items():
+            items[split] = []
+            for name, label in read_list(os.path.join(a.data, listing)):
+                png = os.path.join(a.work, "images", f"{split}_{name}.png")
+                cv2.imwrite(png, mel_image(decode(os.path.join(a.data, folder, name)), filters))
+                items[split].append((name, png, label))
+        save_index(a.work, items)
+        seconds["extract"] = time.time() - t
+        if a.stage == "extract":
+            print(json.dumps({"peer": "python3-torch", "stage": "extract", "seconds": seconds, "epochs": []}))
+            return
+    else:
+        items = load_index(a.work)
 
     train_pixels = np.stack([cv2.imread(p, cv2.IMREAD_GRAYSCALE) for _, p, _ in items["train"]]).astype(np.float32) / 255
     mean, std = float(train_pixels.mean()), float(train_pixels.std()) or 1.0
@@ -129,7 +136,7 @@ def main():
             w.writerow([name, f"{s:.6f}"])
     seconds["predict"] = time.time() - t
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "python3-torch", "seconds": seconds, "epochs": epochs, "peak_rss_mb_main": rss_mb,
+    print(json.dumps({"peer": "python3-torch", "stage": a.stage, "seconds": seconds, "epochs": epochs, "peak_rss_mb_main": rss_mb,
                       "torch": torch.__version__, "threads": a.threads, "workers": a.workers}))
 
 

@@ -3,6 +3,8 @@ the FFDV lists of a `dflab synth` folder, and the training loop that keeps the b
 import argparse
 import copy
 import csv
+import json
+import os
 import time
 
 import numpy as np
@@ -23,9 +25,22 @@ def job_args(doc):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--stage", choices=["all", "extract", "train"], default="all",
+                    help="extract: write the features and their index; train: train and predict from them")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     return a
+
+
+def save_index(work, index):
+    """What the extract stage made (lists of rows per split), for a later `--stage train`."""
+    with open(os.path.join(work, "index.json"), "w") as f:
+        json.dump(index, f)
+
+
+def load_index(work):
+    with open(os.path.join(work, "index.json")) as f:
+        return json.load(f)
 
 
 def read_list(path):

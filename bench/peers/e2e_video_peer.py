@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 import torch
 
-from e2e_common import SPLITS, job_args, read_list, train_keeping_best
+from e2e_common import SPLITS, job_args, load_index, read_list, save_index, train_keeping_best
 from train_peer import Meso4, ResNet18
 from video_faces_peer import CASCADE, faces
 
@@ -62,18 +62,26 @@ def main():
     a = job_args(__doc__)
     seconds, videos, rows = {}, {}, {}
 
-    t = time.time()
-    cascade = cv2.CascadeClassifier(CASCADE)
-    for split, (folder, listing) in SPLITS.items():
-        videos[split], rows[split] = read_list(os.path.join(a.data, listing)), []
-        os.makedirs(os.path.join(a.work, "crops", split), exist_ok=True)
-        for v, (name, label) in enumerate(videos[split]):
-            crops, _ = faces(os.path.join(a.data, folder, name), cascade)
-            for k, crop in enumerate(crops):
-                png = os.path.join(a.work, "crops", split, f"{name}_{k:02d}.png")
-                cv2.imwrite(png, crop)
-                rows[split].append((png, label, v))
-    seconds["extract"] = time.time() - t
+    if a.stage != "train":
+        t = time.time()
+        cascade = cv2.CascadeClassifier(CASCADE)
+        for split, (folder, listing) in SPLITS.items():
+            videos[split], rows[split] = read_list(os.path.join(a.data, listing)), []
+            os.makedirs(os.path.join(a.work, "crops", split), exist_ok=True)
+            for v, (name, label) in enumerate(videos[split]):
+                crops, _ = faces(os.path.join(a.data, folder, name), cascade)
+                for k, crop in enumerate(crops):
+                    png = os.path.join(a.work, "crops", split, f"{name}_{k:02d}.png")
+                    cv2.imwrite(png, crop)
+                    rows[split].append((png, label, v))
+        save_index(a.work, {"videos": videos, "rows": rows})
+        seconds["extract"] = time.time() - t
+        if a.stage == "extract":
+            print(json.dumps({"peer": "python3-torch+opencv", "stage": "extract", "seconds": seconds, "epochs": {}}))
+            return
+    else:
+        index = load_index(a.work)
+        videos, rows = index["videos"], index["rows"]
 
     pixels = np.stack([cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB) for p, _, _ in rows["train"]]).astype(np.float32) / 255
     mean, std = pixels.mean(axis=(0, 1, 2)), pixels.std(axis=(0, 1, 2))
@@ -103,7 +111,7 @@ def main():
         seconds[name] = s
         report[name] = epochs
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "python3-torch+opencv", "seconds": seconds, "epochs": report, "peak_rss_mb_main": rss_mb,
+    print(json.dumps({"peer": "python3-torch+opencv", "stage": a.stage, "seconds": seconds, "epochs": report, "peak_rss_mb_main": rss_mb,
                       "torch": torch.__version__, "opencv": cv2.__version__, "threads": a.threads, "workers": a.workers}))
 
 
