@@ -232,7 +232,10 @@ class ExperimentRunner {
       throw std::runtime_error("run " + out.run + " is not an audio-visual model run (modality = \"av\"): the offset "
                                "search slides a voice against mouths, which only an av model scores");
     const ModelEntry& m = model_entry_of_run(exp_, d);
-    const std::optional<SyncCalibration> cal = sync_calibration_of(d);
+    // A run trained with score = "sync" also gives its calibrated P(fake), when this search covers
+    // the calibration's range (the curve is narrowed to it).
+    std::optional<SyncCalibration> cal = sync_calibration_of(d);
+    if (cal && req.max_offset < cal->max_offset) cal.reset();
     // Every checkpoint (k folds: k), loaded, on the training device, once for all the files.
     const TrainSettings ts = TrainSettings::from(m.train, seed_);
     SyncCurveOptions co;
@@ -282,10 +285,10 @@ class ExperimentRunner {
         double p = 0.0;
         for (std::size_t j = 0; j < models.size(); ++j) {
           curves.push_back(sync_curve(*av_models[j], *clip, models[j]->norm, co));
-          if (cal && req.max_offset >= cal->max_offset) p += cal->score(narrow_sync_curve(curves.back(), cal->max_offset));
+          if (cal) p += cal->score(narrow_sync_curve(curves.back(), cal->max_offset));
         }
         v.curve = mean_sync_curve(curves);
-        if (cal && req.max_offset >= cal->max_offset) v.fake_probability = p / static_cast<double>(models.size());
+        if (cal) v.fake_probability = p / static_cast<double>(models.size());
         v.status = "ok";
       } catch (const std::invalid_argument& e) {
         v.status = "too_short";

@@ -40,6 +40,7 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   replace(toml, "\"../demo/av-sync-work\"", "\"" + (d / "work") + "\"");
   replace(toml, "\"../demo/av-sync-data\"", "\"" + data + "\"");
   replace(toml, "epochs = 8, batch = 32", "epochs = 12, batch = 16");   // 8 real clips: more, smaller steps
+  replace(toml, "real_only = true, score = \"sync\" }", "real_only = true, score = \"sync\", sync_max_offset = 20 }");   // not the default: is it used?
   const std::string exp = d.write("exp/av_sync.toml", toml);
   const auto run = run_dflab("run " + exp + " --json");
   ASSERT_EQ(run.code, 0) << run.err;
@@ -60,7 +61,7 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
       if (k == "sync_calibration") stored = v;
     ASSERT_FALSE(stored.empty()) << "score = \"sync\" left no calibration in the run";
     const SyncCalibration cal = SyncCalibration::from_json(stored);
-    EXPECT_EQ(cal.max_offset, 15);
+    EXPECT_EQ(cal.max_offset, 20);
     double sum = 0.0;
     int fakes = 0, n = 0;
     for (const auto& p : st.predictions(id, "val")) {
@@ -140,7 +141,7 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   }
   ASSERT_EQ(in_sync.size(), 3u);
   ASSERT_EQ(out_of_sync.size(), 3u);
-  // `dflab av sync` gives the same P(fake) from its wider search (25 frames), narrowed to the 15
+  // `dflab av sync` gives the same P(fake) from its wider search (25 frames), narrowed to the 20
   // the calibration was fitted on.
   for (std::size_t k = 0; k < 6; ++k)
     EXPECT_NEAR(j["videos"][k]["fake_probability"].get<double>(), submitted.at(j["videos"][k]["name"]), 1e-6)
@@ -189,6 +190,28 @@ TEST(AvSyncCli, ARealOnlySyncModelFindsTheShiftOfHeldOutVoices) {
   const auto no_run = run_dflab("av sync --db " + (d / "runs.sqlite") + " --run av-sync/nothing " + tests[0]);
   EXPECT_EQ(no_run.code, 1);
   EXPECT_NE(no_run.err.find("nothing"), std::string::npos) << no_run.err;
+}
+
+// score = "sync" calibrates on validation videos of both classes: without them the model fails
+// before training, saying why, and the run goes on and is recorded.
+TEST(AvSyncCli, SyncScoreWithoutFakesInValidationFailsBeforeTraining) {
+  TempDir d;
+  const std::string data = d / "data";
+  ASSERT_EQ(run_dflab("synth --out " + data + " --kinds RealVideo-RealAudio,OutOfSync --train 4 --val 0 --test 2 "
+                      "--seconds 1 --fps 25 --seed 3").code, 0);
+  std::string toml = read_file(std::string(DFLAB_SOURCE_DIR) + "/examples/av_sync.toml");
+  replace(toml, "\"../demo/av-sync.sqlite\"", "\"" + (d / "runs.sqlite") + "\"");
+  replace(toml, "\"../demo/av-sync-work\"", "\"" + (d / "work") + "\"");
+  replace(toml, "\"../demo/av-sync-data\"", "\"" + data + "\"\nval_fraction = 0.0");   // no validation at all
+  const auto run = run_dflab("run " + d.write("exp/av_sync.toml", toml) + " --json");
+  const auto rows = nlohmann::json::parse(run.out)["rows"];
+  ASSERT_EQ(rows.size(), 1u) << run.err;
+  EXPECT_EQ(rows[0]["status"], "failed");
+  const std::string message = rows[0]["message"];
+  EXPECT_NE(message.find("sync: score = \"sync\" calibrates the offset search on the validation videos, which need "
+                         "real and fake ones (0 real, 0 fake)"), std::string::npos) << message;
+  EXPECT_NE(run.err.find("model sync failed"), std::string::npos) << run.err;
+  EXPECT_FALSE(fs::exists(d / "work/checkpoints/sync")) << "no epoch trained";
 }
 
 }  // namespace
